@@ -1,0 +1,27 @@
+import type { LinguaError } from './errors.js';
+import type { Finish } from './finish.js';
+import type { Usage } from './usage.js';
+
+/**
+ * What a provider yields while it generates. `choice` is the choice index
+ * (0 unless the request asked for `n > 1`). A well-formed stream has, per
+ * choice, any number of content events then exactly one `finish`; then at
+ * most one `usage` for the whole response. A failure ends the stream with
+ * one `error` (providers may also throw a LinguaError, which is the same).
+ */
+export type StreamEvent =
+  | { type: 'text'; choice: number; text: string }
+  | { type: 'reasoning'; choice: number; text: string }
+  /** Signature closing the current reasoning block (Anthropic thinking). */
+  | { type: 'reasoning_signature'; choice: number; signature: string }
+  /** Encrypted reasoning returned in place of text. */
+  | { type: 'reasoning_redacted'; choice: number; data: string }
+  /** A tool call begins; `index` counts tool calls within the choice from 0. */
+  | { type: 'tool_call_start'; choice: number; index: number; id: string; name: string }
+  /** A fragment of the JSON arguments of tool call `index`. */
+  | { type: 'tool_call_delta'; choice: number; index: number; arguments: string }
+  | { type: 'finish'; choice: number; finish: Finish }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'error'; error: LinguaError };
+
+export type EventStream = AsyncIterable<StreamEvent>;

@@ -1,0 +1,8 @@
+export type * from './request.js';
+export type * from './events.js';
+export type * from './usage.js';
+export type * from './finish.js';
+export type * from './response.js';
+export { LinguaError, invalidRequest, kindForStatus } from './errors.js';
+export type { ErrorKind, ErrorOptions } from './errors.js';
+export { foldStream } from './fold.js';

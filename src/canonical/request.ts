@@ -1,0 +1,115 @@
+/**
+ * The canonical chat request: what every protocol adapter decodes into and
+ * every provider consumes. Field names are Lingua's own, not any vendor's.
+ */
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ImagePart {
+  type: 'image';
+  /** An http(s) URL or a `data:` URL. */
+  url: string;
+  detail?: 'auto' | 'low' | 'high';
+}
+
+export interface ToolCallPart {
+  type: 'tool_call';
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them: a JSON text. */
+  arguments: string;
+}
+
+export interface ToolResultPart {
+  type: 'tool_result';
+  toolCallId: string;
+  content: string | Array<TextPart | ImagePart>;
+  isError?: boolean;
+}
+
+export interface ReasoningPart {
+  type: 'reasoning';
+  text: string;
+  /** Opaque signature a backend attached to its reasoning; returned unchanged. */
+  signature?: string;
+  /** Encrypted reasoning a backend returned instead of text; returned unchanged. */
+  redacted?: string;
+}
+
+export interface SystemMessage {
+  role: 'system';
+  content: TextPart[];
+}
+
+export interface UserMessage {
+  role: 'user';
+  content: Array<TextPart | ImagePart>;
+  name?: string;
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: Array<TextPart | ReasoningPart | ToolCallPart>;
+  name?: string;
+}
+
+export interface ToolMessage {
+  role: 'tool';
+  content: ToolResultPart[];
+}
+
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
+
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
+
+export interface ChatRequest {
+  /** The model name the client asked for (a public name from the config). */
+  model: string;
+  messages: Message[];
+  stream: boolean;
+  /** Stream only: the client wants a final usage report. */
+  includeUsage: boolean;
+  /** Number of choices to generate; 1 unless asked. */
+  n: number;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stop?: string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** Token id (as a decimal string) to bias in -100..100. */
+  logitBias?: Record<string, number>;
+  seed?: number;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  reasoning?: { effort?: ReasoningEffort; budgetTokens?: number };
+  /** End-user id for abuse monitoring and the usage ledger. */
+  user?: string;
+  /**
+   * Top-level fields that Lingua does not model, kept as the client sent
+   * them (vendor extensions such as `enable_search`). Providers that speak
+   * the same wire format pass them on; others must reject or document.
+   */
+  extra: Record<string, unknown>;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { serve } from './serve.js';
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return port;
+}
+
+interface ServeOptions { config?: string; host?: string; port?: number }
+
+async function loadConfig(options: ServeOptions): Promise<Config> {
+  const file = options.config ?? process.env.LINGUA_CONFIG;
+  const config = file === undefined ? parseConfig({}) : await loadConfigFile(file);
+  if (options.host !== undefined) config.server.host = options.host;
+  if (options.port !== undefined) config.server.port = options.port;
+  return config;
+}
+
+async function runServe(options: ServeOptions): Promise<void> {
+  const config = await loadConfig(options);
+  const { lingua, url, logger } = await serve(config);
+  const models = lingua.context.router.models().map((m) => m.name);
+  logger.info({ url, models }, `Lingua listening on ${url}`);
+  process.stdout.write(`Lingua listening on ${url}\n`);
+  process.stdout.write(models.length > 0 ? `Serving models: ${models.join(', ')}\n` : 'No models configured: add some under `models` in the config file.\n');
+  if (config.keys.length === 0) process.stdout.write('No API keys configured: any caller on this machine is accepted.\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    lingua.close().then(() => process.exit(0), (error: unknown) => {
+      logger.error({ err: error }, 'error while shutting down');
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+const program = new Command('lingua')
+  .description('One LLM API server for OpenAI and Anthropic clients, over any backend.')
+  .showHelpAfterError();
+
+program.command('serve')
+  .description('start the API server')
+  .option('-c, --config <file>', 'YAML config file (default: $LINGUA_CONFIG)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('-p, --port <port>', 'port to listen on (default 8080)', portNumber)
+  .action(async (options: ServeOptions) => {
+    try {
+      await runServe(options);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`lingua: config error: ${error.message}\n`);
+        process.exit(2);
+      }
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+        process.stderr.write(`lingua: cannot listen: ${e.message}\n`);
+        process.exit(1);
+      }
+      throw error;
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { providerFactories } from '../providers/registry.js';
+
+const serverSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.int().min(0).max(65535).default(8080),
+  /** Largest request body accepted, in MiB; larger → 413. */
+  body_limit_mb: z.number().positive().default(20),
+  /** Seconds of upstream silence before an SSE heartbeat is sent. */
+  heartbeat_s: z.number().positive().default(15),
+  /** Longest time a client may take to send its request (not the generation). */
+  request_timeout_s: z.number().positive().default(60),
+  /** On SIGINT/SIGTERM, how long in-flight requests may take to finish. */
+  shutdown_grace_s: z.number().min(0).default(10),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).strict();
+
+const keySchema = z.object({
+  name: z.string().min(1),
+  key: z.string().min(8, 'must be at least 8 characters'),
+}).strict();
+
+const modelSchema = z.object({
+  /** The name clients ask for. */
+  name: z.string().min(1),
+  /** A `providers[].name`. */
+  provider: z.string().min(1),
+  /** The backend's own model id; defaults to `name`. */
+  model: z.string().min(1).optional(),
+  owned_by: z.string().default('lingua'),
+}).strict();
+
+const providerSchema = z.discriminatedUnion(
+  'type',
+  providerFactories.map((f) => f.schema.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+export const configSchema = z.object({
+  server: serverSchema.default(serverSchema.parse({})),
+  keys: z.array(keySchema).default([]),
+  providers: z.array(providerSchema).default([]),
+  models: z.array(modelSchema).default([]),
+}).strict().superRefine((config, ctx) => {
+  const providers = new Set<string>();
+  config.providers.forEach((p, i) => {
+    const name = (p as { name: string }).name;
+    if (providers.has(name)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider name '${name}'` });
+    providers.add(name);
+  });
+  config.models.forEach((m, i) => {
+    if (!providers.has(m.provider)) {
+      ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `no provider named '${m.provider}' (known: ${[...providers].join(', ') || 'none'})` });
+    }
+  });
+  const keys = new Set<string>();
+  config.keys.forEach((k, i) => {
+    if (keys.has(k.key)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'key'], message: 'the same key is listed twice' });
+    keys.add(k.key);
+  });
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type ProviderConfig = { name: string; type: string } & Record<string, unknown>;

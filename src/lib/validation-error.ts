@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import { LinguaError } from '../canonical/index.js';
+import { formatPath } from './format-path.js';
+
+/**
+ * The first problem zod found, as a 400 that names the field in OpenAI's
+ * words ("Missing required parameter: 'model'.", "Invalid 'temperature': …").
+ */
+export function validationError(error: z.ZodError): LinguaError {
+  const issue = error.issues[0];
+  if (issue === undefined) return new LinguaError('invalid_request', 'Invalid request body.');
+  const param = formatPath(issue.path);
+  return new LinguaError('invalid_request', describeIssue(issue, param), { param: param || undefined, code: 'invalid_request_error' });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, param: string): string {
+  const name = param || 'body';
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return `Missing required parameter: '${name}'.`;
+      return `Invalid type for '${name}': expected ${article(issue.expected)}, but got ${article(typeName(issue.input))} instead.`;
+    case 'too_big':
+      if (issue.origin === 'array') return `Invalid '${name}': array too long. Expected an array with maximum length ${issue.maximum}, but got an array with length ${(issue.input as unknown[]).length} instead.`;
+      if (issue.origin === 'string') return `Invalid '${name}': string too long. Expected a string with maximum length ${issue.maximum}.`;
+      return `Invalid '${name}': ${String(issue.input)} is greater than the maximum of ${issue.maximum}.`;
+    case 'too_small':
+      if (issue.origin === 'array') return `Invalid '${name}': empty array. Expected an array with minimum length ${issue.minimum}, but got an array with length ${(issue.input as unknown[]).length} instead.`;
+      if (issue.origin === 'string') return `Invalid '${name}': string too short. Expected a string with minimum length ${issue.minimum}.`;
+      return `Invalid '${name}': ${String(issue.input)} is less than the minimum of ${issue.minimum}.`;
+    case 'invalid_value':
+      return `Invalid value for '${name}': ${JSON.stringify(issue.input)}. Supported values are: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'invalid_format':
+      return `Invalid '${name}': ${issue.message}.`;
+    case 'unrecognized_keys':
+      return `Unrecognized request argument supplied: ${issue.keys.join(', ')}.`;
+    default:
+      return `Invalid value for '${name}': ${issue.message}.`;
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'decimal';
+  return typeof value;
+}
+
+function article(type: string): string {
+  if (type === 'null') return 'null';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

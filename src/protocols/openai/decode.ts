@@ -1,0 +1,116 @@
+import type { ChatRequest, ImagePart, Message, ResponseFormat, TextPart, ToolChoice } from '../../canonical/index.js';
+import { invalidRequest } from '../../canonical/index.js';
+import { validationError } from '../../lib/validation-error.js';
+import { chatCompletionRequestSchema, modelledFields, type ChatCompletionMessage, type ChatCompletionRequest } from './request-schema.js';
+
+/** An OpenAI Chat Completions body as a canonical request; bad input throws a 400 naming the field. */
+export function decodeChatCompletion(body: unknown): ChatRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidRequest('The request body must be a JSON object.', undefined, 'invalid_request_error');
+  }
+  const parsed = chatCompletionRequestSchema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error);
+  const r = parsed.data;
+
+  const request: ChatRequest = {
+    model: r.model,
+    messages: r.messages.map(toMessage),
+    stream: r.stream === true,
+    includeUsage: r.stream === true && r.stream_options?.include_usage === true,
+    n: r.n ?? 1,
+    extra: extraFields(body as Record<string, unknown>),
+  };
+  const maxTokens = r.max_completion_tokens ?? r.max_tokens;
+  if (maxTokens != null) request.maxTokens = maxTokens;
+  if (r.temperature != null) request.temperature = r.temperature;
+  if (r.top_p != null) request.topP = r.top_p;
+  if (r.stop != null) {
+    const stop = typeof r.stop === 'string' ? [r.stop] : r.stop;
+    if (stop.length > 0) request.stop = stop;
+  }
+  if (r.presence_penalty != null) request.presencePenalty = r.presence_penalty;
+  if (r.frequency_penalty != null) request.frequencyPenalty = r.frequency_penalty;
+  if (r.logit_bias != null) request.logitBias = r.logit_bias;
+  if (r.seed != null) request.seed = r.seed;
+  if (r.user != null) request.user = r.user;
+  if (r.tools != null && r.tools.length > 0) {
+    request.tools = r.tools.map((t) => ({
+      name: t.function.name,
+      ...(t.function.description == null ? {} : { description: t.function.description }),
+      parameters: t.function.parameters ?? { type: 'object', properties: {} },
+      ...(t.function.strict == null ? {} : { strict: t.function.strict }),
+    }));
+  }
+  if (r.tool_choice != null) request.toolChoice = toToolChoice(r.tool_choice, request);
+  if (r.parallel_tool_calls != null) request.parallelToolCalls = r.parallel_tool_calls;
+  if (r.response_format != null) request.responseFormat = toResponseFormat(r.response_format);
+  if (r.reasoning_effort != null) request.reasoning = { effort: r.reasoning_effort };
+  return request;
+}
+
+function extraFields(body: Record<string, unknown>): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const key in body) {
+    if (!modelledFields.has(key)) extra[key] = body[key];
+  }
+  return extra;
+}
+
+function toToolChoice(choice: NonNullable<ChatCompletionRequest['tool_choice']>, request: ChatRequest): ToolChoice {
+  if (typeof choice === 'string') return choice;
+  const name = choice.function.name;
+  if (!request.tools?.some((t) => t.name === name)) {
+    throw invalidRequest(`Invalid 'tool_choice': no tool named '${name}' in 'tools'.`, 'tool_choice', 'invalid_request_error');
+  }
+  return { name };
+}
+
+function toResponseFormat(format: NonNullable<ChatCompletionRequest['response_format']>): ResponseFormat {
+  if (format.type !== 'json_schema') return { type: format.type };
+  const s = format.json_schema;
+  return {
+    type: 'json_schema',
+    name: s.name,
+    schema: s.schema ?? {},
+    ...(s.strict == null ? {} : { strict: s.strict }),
+    ...(s.description == null ? {} : { description: s.description }),
+  };
+}
+
+function textParts(content: string | Array<{ type: 'text'; text: string }>): TextPart[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content.map((p) => ({ type: 'text', text: p.text }));
+}
+
+function toMessage(m: ChatCompletionMessage): Message {
+  switch (m.role) {
+    case 'system':
+    case 'developer':
+      return { role: 'system', content: textParts(m.content) };
+    case 'user': {
+      const content: Array<TextPart | ImagePart> = typeof m.content === 'string'
+        ? [{ type: 'text', text: m.content }]
+        : m.content.map((p) => p.type === 'text'
+          ? { type: 'text', text: p.text }
+          : { type: 'image', url: p.image_url.url, ...(p.image_url.detail === undefined ? {} : { detail: p.image_url.detail }) });
+      return { role: 'user', content, ...(m.name == null ? {} : { name: m.name }) };
+    }
+    case 'assistant': {
+      const content: Extract<Message, { role: 'assistant' }>['content'] = [];
+      if (m.reasoning_content != null && m.reasoning_content !== '') content.push({ type: 'reasoning', text: m.reasoning_content });
+      if (typeof m.content === 'string') {
+        if (m.content !== '') content.push({ type: 'text', text: m.content });
+      } else if (m.content != null) {
+        for (const p of m.content) content.push({ type: 'text', text: p.type === 'text' ? p.text : p.refusal });
+      }
+      for (const call of m.tool_calls ?? []) {
+        content.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments });
+      }
+      return { role: 'assistant', content, ...(m.name == null ? {} : { name: m.name }) };
+    }
+    case 'tool':
+      return {
+        role: 'tool',
+        content: [{ type: 'tool_result', toolCallId: m.tool_call_id, content: typeof m.content === 'string' ? m.content : textParts(m.content) }],
+      };
+  }
+}

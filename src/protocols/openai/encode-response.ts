@@ -1,0 +1,32 @@
+import type { ChatResult } from '../../canonical/index.js';
+import { openAIFinishReason, openAIUsage } from './encode-common.js';
+
+export interface ResponseMeta {
+  id: string;
+  created: number;
+  model: string;
+}
+
+/** A folded result as an OpenAI `chat.completion` object. */
+export function encodeChatCompletion(result: ChatResult, meta: ResponseMeta): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    id: meta.id,
+    object: 'chat.completion',
+    created: meta.created,
+    model: meta.model,
+    choices: result.choices.map((c) => {
+      const message: Record<string, unknown> = {
+        role: 'assistant',
+        content: c.text === '' && c.toolCalls.length > 0 ? null : c.text,
+        refusal: null,
+      };
+      if (c.reasoning !== '') message.reasoning_content = c.reasoning;
+      if (c.toolCalls.length > 0) {
+        message.tool_calls = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }));
+      }
+      return { index: c.index, message, logprobs: null, finish_reason: openAIFinishReason(c.finish.reason) };
+    }),
+  };
+  if (result.usage !== undefined) body.usage = openAIUsage(result.usage);
+  return body;
+}

@@ -1,0 +1,21 @@
+import type { ChatRequest } from '../../canonical/index.js';
+import { bearerToken } from '../../auth/key-store.js';
+import { randomId } from '../../lib/ids.js';
+import type { ChatProtocol } from '../../server/chat-protocol.js';
+import { decodeChatCompletion } from './decode.js';
+import { encodeChatCompletion, type ResponseMeta } from './encode-response.js';
+import { OpenAIStreamEncoder } from './encode-stream.js';
+import { renderOpenAIError } from './render-error.js';
+
+export function responseMeta(request: ChatRequest): ResponseMeta {
+  return { id: randomId('chatcmpl-'), created: Math.floor(Date.now() / 1000), model: request.model };
+}
+
+/** OpenAI Chat Completions: `Authorization: Bearer`, `chat.completion` bodies, chunk streams. */
+export const openAIChatProtocol: ChatProtocol = {
+  apiKey: (headers) => bearerToken(headers.authorization),
+  decode: decodeChatCompletion,
+  encodeResult: (result, request) => encodeChatCompletion(result, responseMeta(request)),
+  streamEncoder: (request) => new OpenAIStreamEncoder(responseMeta(request), { includeUsage: request.includeUsage, choices: request.n }),
+  renderError: renderOpenAIError,
+};

@@ -1,0 +1,44 @@
+import { LinguaError, kindForStatus } from '../../canonical/index.js';
+
+/**
+ * The error for an upstream's non-2xx answer. 4xx are the caller's fault and
+ * keep their status and the upstream's message; 5xx become 502 (or 503/504/529
+ * when the upstream said so), retryable.
+ */
+export function upstreamStatusError(provider: string, status: number, bodyText: string): LinguaError {
+  const detail = parseErrorBody(bodyText);
+  const message = detail.message ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
+  if (status >= 400 && status < 500) {
+    return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code: detail.code });
+  }
+  const kind = status === 503 || status === 504 || status === 529 ? kindForStatus(status) : 'upstream';
+  return new LinguaError(kind, `upstream provider '${provider}' failed with HTTP ${status}: ${message}`, { code: detail.code });
+}
+
+interface ErrorDetail { message?: string; param?: string; code?: string }
+
+/** Reads OpenAI `{error:{message,param,code}}`, Anthropic `{error:{type,message}}` and `{message}` bodies. */
+function parseErrorBody(text: string): ErrorDetail {
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { return {}; }
+  if (typeof json !== 'object' || json === null) return {};
+  const record = json as Record<string, unknown>;
+  const inner = typeof record.error === 'object' && record.error !== null ? record.error as Record<string, unknown> : record;
+  const message = typeof inner.message === 'string' ? inner.message : typeof record.error === 'string' ? record.error : undefined;
+  const out: ErrorDetail = {};
+  if (message !== undefined) out.message = message;
+  if (typeof inner.param === 'string') out.param = inner.param;
+  if (typeof inner.code === 'string') out.code = inner.code;
+  return out;
+}
+
+/** The error for a request that never got an HTTP answer. */
+export function upstreamConnectionError(provider: string, cause: unknown): LinguaError {
+  const code = (cause as { code?: string } | null)?.code;
+  const reason = code ?? (cause instanceof Error ? cause.message : String(cause));
+  return new LinguaError('upstream', `could not reach upstream provider '${provider}' (${reason})`, { cause });
+}
+
+export function upstreamTimeoutError(provider: string, seconds: number): LinguaError {
+  return new LinguaError('timeout', `upstream provider '${provider}' did not answer within ${seconds} s`);
+}

@@ -1,0 +1,103 @@
+import type { Dispatcher } from 'undici';
+import { LinguaError } from '../../canonical/index.js';
+import { SseDecoder, type ServerSentEvent } from '../../lib/sse-decoder.js';
+import { upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
+
+export interface UpstreamPost {
+  provider: string;
+  pool: Dispatcher;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+  stream: boolean;
+  /** Non-streaming: the whole exchange. Streaming: until the response headers. */
+  timeoutS: number;
+  /** Streaming: the longest silence allowed between two body chunks. */
+  idleTimeoutS: number;
+}
+
+/**
+ * One upstream POST under Lingua's timeouts and abort rules; every failure
+ * comes out as a LinguaError. Use `send()`, then `json()` or `events()`;
+ * `close()` in a `finally` ends the timer and the abort listener.
+ */
+export class UpstreamExchange {
+  readonly #p: UpstreamPost;
+  readonly #controller = new AbortController();
+  readonly #onAbort = () => this.#controller.abort();
+  #timer: NodeJS.Timeout | undefined;
+  #timedOut = false;
+
+  constructor(p: UpstreamPost) {
+    this.#p = p;
+  }
+
+  async send(): Promise<Dispatcher.ResponseData> {
+    const p = this.#p;
+    if (p.signal.aborted) throw this.#failure(p.signal.reason);
+    p.signal.addEventListener('abort', this.#onAbort, { once: true });
+    if (!p.stream) {
+      this.#timer = setTimeout(() => { this.#timedOut = true; this.#controller.abort(); }, p.timeoutS * 1000);
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await p.pool.request({
+        method: 'POST',
+        path: p.path,
+        headers: p.headers,
+        body: p.body,
+        signal: this.#controller.signal,
+        headersTimeout: p.timeoutS * 1000,
+        bodyTimeout: (p.stream ? p.idleTimeoutS : p.timeoutS) * 1000,
+      });
+    } catch (error) {
+      throw this.#failure(error);
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      let text = '';
+      try { text = await response.body.text(); } catch { /* the status says enough */ }
+      throw upstreamStatusError(p.provider, response.statusCode, text);
+    }
+    return response;
+  }
+
+  /** Reads a JSON body; a body that is not JSON is the upstream's fault. */
+  async json(response: Dispatcher.ResponseData): Promise<unknown> {
+    let text: string;
+    try { text = await response.body.text(); } catch (error) { throw this.#failure(error); }
+    try { return JSON.parse(text); } catch {
+      throw new LinguaError('upstream', `upstream provider '${this.#p.provider}' returned a body that is not JSON`);
+    }
+  }
+
+  /** The SSE events of a streaming body, as they arrive. */
+  async *events(response: Dispatcher.ResponseData): AsyncGenerator<ServerSentEvent> {
+    const decoder = new SseDecoder();
+    try {
+      for await (const chunk of response.body) {
+        for (const event of decoder.push(chunk as Uint8Array)) yield event;
+      }
+    } catch (error) {
+      throw this.#failure(error);
+    }
+    for (const event of decoder.end()) yield event;
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#p.signal.removeEventListener('abort', this.#onAbort);
+    // An unfinished exchange (client gone, consumer stopped early) ends now.
+    if (!this.#controller.signal.aborted) this.#controller.abort();
+  }
+
+  #failure(error: unknown): LinguaError {
+    const p = this.#p;
+    if (error instanceof LinguaError) return error;
+    if (p.signal.aborted) return new LinguaError('internal', 'request aborted by the client', { status: 499, cause: error });
+    const code = (error as { code?: string } | null)?.code;
+    if (this.#timedOut || code === 'UND_ERR_HEADERS_TIMEOUT') return upstreamTimeoutError(p.provider, p.timeoutS);
+    if (code === 'UND_ERR_BODY_TIMEOUT') return upstreamTimeoutError(p.provider, p.stream ? p.idleTimeoutS : p.timeoutS);
+    return upstreamConnectionError(p.provider, error);
+  }
+}

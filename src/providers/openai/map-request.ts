@@ -1,0 +1,104 @@
+import type { AssistantMessage, ChatRequest, ImagePart, Message, TextPart, ToolChoice } from '../../canonical/index.js';
+
+export interface OpenAIBodyOptions {
+  /** The upstream's model id. */
+  model: string;
+  /** Which field carries the token limit upstream. */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+}
+
+/** The canonical request as an OpenAI Chat Completions body. */
+export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...req.extra, model: options.model, messages: req.messages.flatMap(toMessages) };
+  if (req.stream) {
+    body.stream = true;
+    // Always ask for usage: billing needs it even when the client did not.
+    body.stream_options = { include_usage: true };
+  }
+  if (req.n !== 1) body.n = req.n;
+  if (req.maxTokens !== undefined) body[options.maxTokensField] = req.maxTokens;
+  if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.topP !== undefined) body.top_p = req.topP;
+  if (req.topK !== undefined) body.top_k = req.topK;
+  if (req.stop !== undefined) body.stop = req.stop;
+  if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
+  if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
+  if (req.logitBias !== undefined) body.logit_bias = req.logitBias;
+  if (req.seed !== undefined) body.seed = req.seed;
+  if (req.user !== undefined) body.user = req.user;
+  if (req.tools !== undefined) {
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: {
+        name: t.name,
+        ...(t.description === undefined ? {} : { description: t.description }),
+        parameters: t.parameters,
+        ...(t.strict === undefined ? {} : { strict: t.strict }),
+      },
+    }));
+  }
+  if (req.toolChoice !== undefined) body.tool_choice = toToolChoice(req.toolChoice);
+  if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
+  if (req.responseFormat !== undefined) {
+    const f = req.responseFormat;
+    body.response_format = f.type === 'json_schema'
+      ? { type: 'json_schema', json_schema: { name: f.name, schema: f.schema, ...(f.strict === undefined ? {} : { strict: f.strict }), ...(f.description === undefined ? {} : { description: f.description }) } }
+      : { type: f.type };
+  }
+  const effort = req.reasoning?.effort ?? effortForBudget(req.reasoning?.budgetTokens);
+  if (effort !== undefined) body.reasoning_effort = effort;
+  return body;
+}
+
+/** A thinking budget (Anthropic clients) as the nearest OpenAI effort level. */
+function effortForBudget(budget: number | undefined): 'low' | 'medium' | 'high' | undefined {
+  if (budget === undefined) return undefined;
+  if (budget < 4096) return 'low';
+  if (budget < 16384) return 'medium';
+  return 'high';
+}
+
+function toToolChoice(choice: ToolChoice): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
+function toMessages(m: Message): Record<string, unknown>[] {
+  switch (m.role) {
+    case 'system':
+      return [{ role: 'system', content: m.content.map((p) => p.text).join('\n\n') }];
+    case 'user':
+      return [{ role: 'user', content: toContent(m.content), ...(m.name === undefined ? {} : { name: m.name }) }];
+    case 'assistant':
+      return [toAssistant(m)];
+    case 'tool':
+      return m.content.map((r) => ({
+        role: 'tool',
+        tool_call_id: r.toolCallId,
+        content: typeof r.content === 'string' ? r.content : toContent(r.content),
+      }));
+  }
+}
+
+/** A lone text part goes as a plain string: the form every upstream accepts. */
+function toContent(parts: Array<TextPart | ImagePart>): string | Record<string, unknown>[] {
+  if (parts.length === 1 && parts[0]?.type === 'text') return parts[0].text;
+  return parts.map((p) => p.type === 'text'
+    ? { type: 'text', text: p.text }
+    : { type: 'image_url', image_url: { url: p.url, ...(p.detail === undefined ? {} : { detail: p.detail }) } });
+}
+
+function toAssistant(m: AssistantMessage): Record<string, unknown> {
+  let text = '';
+  let reasoning = '';
+  const calls: Record<string, unknown>[] = [];
+  for (const p of m.content) {
+    if (p.type === 'text') text += p.text;
+    else if (p.type === 'reasoning') reasoning += p.text;
+    else calls.push({ id: p.id, type: 'function', function: { name: p.name, arguments: p.arguments } });
+  }
+  const out: Record<string, unknown> = { role: 'assistant', content: text === '' && calls.length > 0 ? null : text };
+  if (reasoning !== '') out.reasoning_content = reasoning;
+  if (calls.length > 0) out.tool_calls = calls;
+  if (m.name !== undefined) out.name = m.name;
+  return out;
+}

@@ -1,0 +1,34 @@
+import { LinguaError, type StreamEvent } from '../../canonical/index.js';
+import { toFinish } from './map-finish.js';
+import { toUsage } from './map-usage.js';
+import { newToolCallId } from '../../lib/ids.js';
+
+type Json = Record<string, unknown>;
+
+/** A whole `chat.completion` body as the canonical events that would have built it. */
+export function completionToEvents(body: unknown, provider: string): StreamEvent[] {
+  const choices = (body as Json | null)?.choices;
+  if (!Array.isArray(choices)) {
+    throw new LinguaError('upstream', `upstream provider '${provider}' returned a completion without choices`);
+  }
+  const events: StreamEvent[] = [];
+  choices.forEach((raw: Json, position) => {
+    const choice = typeof raw.index === 'number' ? raw.index : position;
+    const message = (raw.message ?? {}) as Json;
+    const reasoning = message.reasoning_content ?? message.reasoning;
+    if (typeof reasoning === 'string' && reasoning !== '') events.push({ type: 'reasoning', choice, text: reasoning });
+    if (typeof message.content === 'string' && message.content !== '') events.push({ type: 'text', choice, text: message.content });
+    const calls = Array.isArray(message.tool_calls) ? message.tool_calls as Json[] : [];
+    calls.forEach((call, index) => {
+      const fn = (call.function ?? {}) as Json;
+      const id = typeof call.id === 'string' && call.id !== '' ? call.id : newToolCallId();
+      events.push({ type: 'tool_call_start', choice, index, id, name: String(fn.name ?? '') });
+      const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
+      events.push({ type: 'tool_call_delta', choice, index, arguments: args });
+    });
+    events.push({ type: 'finish', choice, finish: toFinish(raw.finish_reason, raw.stop_reason) });
+  });
+  const usage = toUsage((body as Json).usage);
+  if (usage !== undefined) events.push({ type: 'usage', usage });
+  return events;
+}

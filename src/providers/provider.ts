@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import type { ChatRequest, EventStream } from '../canonical/index.js';
+import type { Logger } from '../lib/logger.js';
+
+/** One generation asked of a provider. */
+export interface ProviderCall {
+  request: ChatRequest;
+  /** The backend's own model id (the config's `models[].model`). */
+  model: string;
+  /** Aborted when the client goes away or the server shuts down. */
+  signal: AbortSignal;
+}
+
+/**
+ * A backend. `stream` yields canonical events; failures surface as a thrown
+ * LinguaError (before or during the stream), never as a silent end.
+ */
+export interface Provider {
+  readonly name: string;
+  stream(call: ProviderCall): EventStream;
+  /** Starts whatever the provider needs (loads a model); optional. */
+  start?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ProviderContext {
+  logger: Logger;
+}
+
+/** How a provider type plugs in: its config schema and a constructor. */
+export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
+  type: string;
+  /** Schema of one `providers[]` entry of this type (with `name` and `type`). */
+  schema: S;
+  create(config: z.infer<S>, context: ProviderContext): Provider;
+}

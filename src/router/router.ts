@@ -1,0 +1,79 @@
+import { LinguaError, type ChatRequest, type StreamEvent } from '../canonical/index.js';
+import type { ModelConfig } from '../config/schema.js';
+import type { Logger } from '../lib/logger.js';
+import type { Provider } from '../providers/provider.js';
+
+/** One place a model is served: a provider and the model id it knows. */
+export interface Deployment {
+  provider: Provider;
+  upstreamModel: string;
+}
+
+export interface ModelEntry {
+  name: string;
+  ownedBy: string;
+  deployments: Deployment[];
+}
+
+/**
+ * Maps public model names to deployments and runs a request on them. A
+ * retryable failure before the first event moves on to the next deployment
+ * (a fallback); once an event reached the client, a failure is final.
+ */
+export class Router {
+  readonly #models = new Map<string, ModelEntry>();
+  readonly #logger: Logger;
+
+  constructor(models: readonly ModelConfig[], providers: ReadonlyMap<string, Provider>, logger: Logger) {
+    this.#logger = logger;
+    for (const m of models) {
+      const provider = providers.get(m.provider);
+      if (provider === undefined) throw new Error(`model '${m.name}': no provider '${m.provider}'`);
+      let entry = this.#models.get(m.name);
+      if (entry === undefined) {
+        entry = { name: m.name, ownedBy: m.owned_by, deployments: [] };
+        this.#models.set(m.name, entry);
+      }
+      entry.deployments.push({ provider, upstreamModel: m.model ?? m.name });
+    }
+  }
+
+  models(): ModelEntry[] {
+    return [...this.#models.values()];
+  }
+
+  /** The model a request names, or a 404 `model_not_found`. */
+  resolve(name: string): ModelEntry {
+    const entry = this.#models.get(name);
+    if (entry === undefined) {
+      throw new LinguaError('not_found', `The model '${name}' does not exist or you do not have access to it.`, { param: 'model', code: 'model_not_found' });
+    }
+    return entry;
+  }
+
+  async *stream(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    const { deployments } = entry;
+    for (let i = 0; i < deployments.length; i++) {
+      const d = deployments[i]!;
+      let started = false;
+      try {
+        for await (const event of d.provider.stream({ request, model: d.upstreamModel, signal })) {
+          started = true;
+          yield event;
+        }
+        return;
+      } catch (error) {
+        const failure = asLinguaError(error, this.#logger);
+        if (started || !failure.retryable || signal.aborted || i === deployments.length - 1) throw failure;
+        this.#logger.warn({ model: entry.name, provider: d.provider.name, status: failure.status, err: failure.message }, 'deployment failed; trying the next one');
+      }
+    }
+  }
+}
+
+/** Anything thrown as a LinguaError; an unexpected error is logged and hidden behind a 500. */
+export function asLinguaError(error: unknown, logger: Logger): LinguaError {
+  if (error instanceof LinguaError) return error;
+  logger.error({ err: error }, 'unexpected error');
+  return new LinguaError('internal', 'The server had an error while processing your request.', { cause: error });
+}

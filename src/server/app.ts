@@ -1,0 +1,82 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { KeyStore } from '../auth/key-store.js';
+import { LinguaError } from '../canonical/index.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../lib/logger.js';
+import { openAIRoutes } from '../protocols/openai/routes.js';
+import { renderOpenAIError } from '../protocols/openai/render-error.js';
+import type { Provider } from '../providers/provider.js';
+import { providerFactories } from '../providers/registry.js';
+import { Router } from '../router/router.js';
+import type { ServerContext } from './context.js';
+
+export interface Lingua {
+  app: FastifyInstance;
+  context: ServerContext;
+  providers: Map<string, Provider>;
+  /** Stops accepting, lets in-flight requests finish for `graceMs`, aborts the rest, closes providers. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Builds a server from a validated config. Nothing is shared between two built servers. */
+export async function buildLingua(config: Config, logger: Logger, extraProviders: Provider[] = []): Promise<Lingua> {
+  const providers = new Map<string, Provider>();
+  for (const p of config.providers) {
+    const factory = providerFactories.find((f) => f.type === p.type);
+    if (factory === undefined) throw new Error(`unknown provider type '${String(p.type)}'`);
+    const provider = factory.create(p as never, { logger });
+    providers.set(provider.name, provider);
+  }
+  for (const p of extraProviders) providers.set(p.name, p);
+  await Promise.all([...providers.values()].map((p) => p.start?.()));
+
+  const context: ServerContext = {
+    keys: new KeyStore(config.keys),
+    router: new Router(config.models, providers, logger),
+    heartbeatMs: config.server.heartbeat_s * 1000,
+    inflight: new Set(),
+    startedAt: Math.floor(Date.now() / 1000),
+  };
+
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: Math.floor(config.server.body_limit_mb * 1024 * 1024),
+    requestTimeout: config.server.request_timeout_s * 1000,
+    keepAliveTimeout: 75_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Bodies are JSON whatever the content type says (some clients send none).
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+    } catch {
+      done(new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' }), undefined);
+    }
+  });
+
+  app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
+  app.get('/health', async () => ({ status: 'ok' }));
+  await app.register(openAIRoutes(context));
+  app.setNotFoundHandler((req, reply) => {
+    const rendered = renderOpenAIError(new LinguaError('not_found', `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}`, { code: 'unknown_url' }));
+    void reply.code(rendered.status).send(rendered.body);
+  });
+
+  const close = async (graceMs = config.server.shutdown_grace_s * 1000): Promise<void> => {
+    const closing = app.close();
+    const deadline = setTimeout(() => { for (const c of context.inflight) c.abort(); }, graceMs);
+    await closing;
+    clearTimeout(deadline);
+    await Promise.all([...providers.values()].map((p) => p.close()));
+  };
+
+  return { app, context, providers, close };
+}

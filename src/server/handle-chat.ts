@@ -1,0 +1,73 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { foldStream, type LinguaError, type StreamEvent, type Usage } from '../canonical/index.js';
+import { asLinguaError } from '../router/router.js';
+import type { ChatProtocol } from './chat-protocol.js';
+import type { ServerContext } from './context.js';
+import { streamResponse } from './stream-response.js';
+
+/**
+ * The one request pipeline every chat protocol shares:
+ * authenticate → decode → route → provider events → encode (stream or folded).
+ */
+export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const started = performance.now();
+  const key = ctx.keys.authenticate(protocol.apiKey(req.headers));
+  const request = protocol.decode(req.body);
+  const model = ctx.router.resolve(request.model);
+
+  const controller = new AbortController();
+  const onClose = () => { if (!reply.raw.writableFinished) controller.abort(); };
+  reply.raw.once('close', onClose);
+  ctx.inflight.add(controller);
+
+  let usage: Usage | undefined;
+  const observed = observeUsage(ctx.router.stream(model, request, controller.signal), (u) => { usage = u; });
+  let failure: LinguaError | undefined;
+  try {
+    if (!request.stream) {
+      try {
+        const result = await foldStream(observed);
+        reply.header('content-type', 'application/json; charset=utf-8');
+        await reply.send(JSON.stringify(protocol.encodeResult(result, request)));
+      } catch (error) {
+        failure = asLinguaError(error, req.log);
+        throw failure;
+      }
+      return;
+    }
+    reply.hijack();
+    const encoder = protocol.streamEncoder(request);
+    failure = await streamResponse({
+      raw: reply.raw,
+      events: observed[Symbol.asyncIterator](),
+      encoder,
+      heartbeatMs: ctx.heartbeatMs,
+      toError: (error) => asLinguaError(error, req.log),
+      failEarly: (error) => {
+        const rendered = protocol.renderError(error);
+        reply.raw.writeHead(rendered.status, { ...rendered.headers, 'content-type': 'application/json; charset=utf-8' });
+        reply.raw.end(JSON.stringify(rendered.body));
+      },
+    });
+  } finally {
+    ctx.inflight.delete(controller);
+    reply.raw.off('close', onClose);
+    req.log.info({
+      key: key.name,
+      model: request.model,
+      stream: request.stream,
+      status: failure?.status ?? 200,
+      ...(failure === undefined ? {} : { error: failure.message }),
+      input_tokens: usage?.inputTokens,
+      output_tokens: usage?.outputTokens,
+      ms: Math.round(performance.now() - started),
+    }, 'chat');
+  }
+}
+
+async function* observeUsage(events: AsyncIterable<StreamEvent>, onUsage: (u: Usage) => void): AsyncGenerator<StreamEvent> {
+  for await (const e of events) {
+    if (e.type === 'usage') onUsage(e.usage);
+    yield e;
+  }
+}
