@@ -18,6 +18,12 @@ export interface ProviderCall {
 export interface Provider {
   readonly name: string;
   stream(call: ProviderCall): EventStream;
+  /**
+   * Input tokens the request would use on `model`, as the backend counts
+   * them (exact for the local engine, the upstream's own count where it has
+   * one). Providers that cannot count leave it out; callers then estimate.
+   */
+  countTokens?(request: ChatRequest, model: string, signal: AbortSignal): Promise<number>;
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
   close(): Promise<void>;

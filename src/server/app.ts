@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { KeyStore } from '../auth/key-store.js';
 import { LinguaError } from '../canonical/index.js';
@@ -41,7 +41,8 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
 
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // One `chat` line per request is logged by the handler instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: Math.floor(config.server.body_limit_mb * 1024 * 1024),
     requestTimeout: config.server.request_timeout_s * 1000,
     keepAliveTimeout: 75_000,

@@ -8,7 +8,7 @@ export function decodeChatCompletion(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('The request body must be a JSON object.', undefined, 'invalid_request_error');
   }
-  const parsed = chatCompletionRequestSchema.safeParse(body);
+  const parsed = chatCompletionRequestSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) throw validationError(parsed.error);
   const r = parsed.data;
 

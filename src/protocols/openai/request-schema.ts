@@ -46,7 +46,7 @@ const toolMessage = z.object({
 
 const message = z.discriminatedUnion('role', [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage], {
   error: (issue) => issue.code === 'invalid_union' && issue.note === 'No matching discriminator'
-    ? "Invalid value: expected one of 'system', 'developer', 'user', 'assistant', 'tool'"
+    ? "expected one of 'system', 'developer', 'user', 'assistant', 'tool'"
     : undefined,
 });
 
