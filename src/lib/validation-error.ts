@@ -7,10 +7,26 @@ import { formatPath } from './format-path.js';
  * words ("Missing required parameter: 'model'.", "Invalid 'temperature': …").
  */
 export function validationError(error: z.ZodError): LinguaError {
-  const issue = error.issues[0];
-  if (issue === undefined) return new LinguaError('invalid_request', 'Invalid request body.');
+  const first = error.issues[0];
+  if (first === undefined) return new LinguaError('invalid_request', 'Invalid request body.');
+  const issue = deepest(first);
   const param = formatPath(issue.path);
   return new LinguaError('invalid_request', describeIssue(issue, param), { param: param || undefined, code: 'invalid_request_error' });
+}
+
+/**
+ * For a value that matched no branch of a union (`string | parts[]`), the
+ * issue of the branch that got furthest: it names the field actually wrong.
+ */
+function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    const candidate = branch[0];
+    if (candidate !== undefined && (best === undefined || candidate.path.length > best.path.length)) best = candidate;
+  }
+  if (best === undefined || best.path.length === 0) return issue;
+  return deepest({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, param: string): string {
