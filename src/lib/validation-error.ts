@@ -20,13 +20,20 @@ export function validationError(error: z.ZodError): LinguaError {
  */
 function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  // Deeper is better; at equal depth, a branch of the right type beats a type mismatch.
+  const score = (i: z.core.$ZodIssue) => i.path.length * 2 + (i.code === 'invalid_type' ? 0 : 1);
   let best: z.core.$ZodIssue | undefined;
   for (const branch of issue.errors) {
     const candidate = branch[0];
-    if (candidate !== undefined && (best === undefined || candidate.path.length > best.path.length)) best = candidate;
+    if (candidate !== undefined && (best === undefined || score(candidate) > score(best))) best = candidate;
   }
-  if (best === undefined || best.path.length === 0) return issue;
-  return deepest({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
+  if (best === undefined) return issue;
+  if (score(best) === 0) {
+    // Wrong type for every branch: say which types would do.
+    const expected = issue.errors.map((b) => (b[0] as { expected?: string } | undefined)?.expected).filter((e) => e !== undefined);
+    return { ...best, path: issue.path, expected: [...new Set(expected)].join(' or ') } as z.core.$ZodIssue;
+  }
+  return deepest({ ...best, path: [...issue.path, ...best.path], } as z.core.$ZodIssue);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, param: string): string {
@@ -34,7 +41,7 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return `Missing required parameter: '${name}'.`;
-      return `Invalid type for '${name}': expected ${article(issue.expected)}, but got ${article(typeName(issue.input))} instead.`;
+      return `Invalid type for '${name}': expected ${article(issue.expected === 'int' ? 'integer' : issue.expected)}, but got ${article(typeName(issue.input))} instead.`;
     case 'too_big':
       if (issue.origin === 'array') return `Invalid '${name}': array too long. Expected an array with maximum length ${issue.maximum}, but got an array with length ${(issue.input as unknown[]).length} instead.`;
       if (issue.origin === 'string') return `Invalid '${name}': string too long. Expected a string with maximum length ${issue.maximum}.`;
@@ -50,8 +57,13 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
     case 'unrecognized_keys':
       return `Unrecognized request argument supplied: ${issue.keys.join(', ')}.`;
     default:
-      return `Invalid value for '${name}': ${issue.message}.`;
+      return `Invalid value for '${name}': ${sentence(issue.message)}.`;
   }
+}
+
+/** A zod message as the tail of ours: lower-case start, no final period. */
+function sentence(message: string): string {
+  return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, '');
 }
 
 function typeName(value: unknown): string {
