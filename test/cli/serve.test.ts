@@ -19,7 +19,7 @@ describe('lingua serve', () => {
   after(() => upstream.close());
 
   const configYaml = (extra = '') => `
-server: { host: 127.0.0.1, port: 8080, body_limit_mb: 20, log_level: warn }
+server: { host: 127.0.0.1, port: 8080, body_limit_mb: 20, log_level: debug }
 keys:
   - { name: dev, key: "\${LINGUA_API_KEY}" }
 providers:
