@@ -14,6 +14,12 @@ export interface StreamEncoder {
   heartbeat(): string;
 }
 
+/** What the pipeline knows when a stream starts. */
+export interface StreamStart {
+  /** Input tokens of the request, for protocols that set `countsInputFirst`. */
+  inputTokens?: number;
+}
+
 export interface RenderedError {
   status: number;
   headers: Record<string, string>;
@@ -26,6 +32,11 @@ export interface ChatProtocol {
   apiKey(headers: IncomingHttpHeaders): string | undefined;
   decode(body: unknown): ChatRequest;
   encodeResult(result: ChatResult, request: ChatRequest): unknown;
-  streamEncoder(request: ChatRequest): StreamEncoder;
+  streamEncoder(request: ChatRequest, start: StreamStart): StreamEncoder;
+  /**
+   * The protocol reports input tokens before any output (Anthropic's
+   * `message_start`): the pipeline counts them while the backend starts.
+   */
+  countsInputFirst?: boolean;
   renderError(error: LinguaError): RenderedError;
 }

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { foldStream, type LinguaError, type StreamEvent, type Usage } from '../canonical/index.js';
 import { asLinguaError } from '../router/router.js';
-import type { ChatProtocol } from './chat-protocol.js';
+import type { ChatProtocol, StreamStart } from './chat-protocol.js';
+import { countInputTokens } from './count-input-tokens.js';
 import type { ServerContext } from './context.js';
+import { startWithInputCount } from './start-with-input-count.js';
 import { streamResponse } from './stream-response.js';
 
 /**
@@ -36,10 +38,16 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       return;
     }
     reply.hijack();
-    const encoder = protocol.streamEncoder(request);
+    let events: AsyncIterator<StreamEvent> = observed[Symbol.asyncIterator]();
+    const start: StreamStart = {};
+    if (protocol.countsInputFirst) {
+      const counting = countInputTokens({ entry: model, request, signal: controller.signal, logger: req.log, fallback: true });
+      ({ inputTokens: start.inputTokens, events } = await startWithInputCount(events, counting.then((c) => c.inputTokens)));
+    }
+    const encoder = protocol.streamEncoder(request, start);
     failure = await streamResponse({
       raw: reply.raw,
-      events: observed[Symbol.asyncIterator](),
+      events,
       encoder,
       heartbeatMs: ctx.heartbeatMs,
       toError: (error) => asLinguaError(error, req.log),
