@@ -4,6 +4,10 @@ import { KeyStore } from '../auth/key-store.js';
 import { LinguaError } from '../canonical/index.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../lib/logger.js';
+import { anthropicRoutes } from '../protocols/anthropic/routes.js';
+import { renderAnthropicError } from '../protocols/anthropic/render-error.js';
+import { envelopeRoutes } from '../protocols/envelope/routes.js';
+import { renderEnvelopeError } from '../protocols/envelope/render-error.js';
 import { openAIRoutes } from '../protocols/openai/routes.js';
 import { renderOpenAIError } from '../protocols/openai/render-error.js';
 import type { Provider } from '../providers/provider.js';
@@ -66,8 +70,13 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(openAIRoutes(context));
+  await app.register(anthropicRoutes(context));
+  await app.register(envelopeRoutes(context));
   app.setNotFoundHandler((req, reply) => {
-    const rendered = renderOpenAIError(new LinguaError('not_found', `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}`, { code: 'unknown_url' }));
+    const path = req.url.split('?')[0] ?? '';
+    // Each protocol's paths answer in its own shape.
+    const render = path.startsWith('/v1/messages') ? renderAnthropicError : path.startsWith('/api/v1/') ? renderEnvelopeError : renderOpenAIError;
+    const rendered = render(new LinguaError('not_found', `Unknown endpoint: ${req.method} ${path}`, { code: 'unknown_url' }));
     void reply.code(rendered.status).send(rendered.body);
   });
 

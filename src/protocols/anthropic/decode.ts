@@ -1,0 +1,113 @@
+import type { ChatRequest, ReasoningEffort, ToolChoice, ToolDefinition } from '../../canonical/index.js';
+import type { z } from 'zod';
+import {
+  countTokensRequestSchema, knownFields, messagesRequestSchema,
+  type AnthropicTool, type AnthropicToolChoice, type CountTokensRequest,
+} from './request-schema.js';
+import { toCanonicalMessages } from './to-canonical-messages.js';
+import { anthropicInvalid, anthropicValidationError } from './validation-error.js';
+
+/** An Anthropic Messages body as a canonical request; bad input throws a 400 naming the field. */
+export function decodeMessagesRequest(body: unknown): ChatRequest {
+  const r = parse(messagesRequestSchema, body);
+  const request = promptRequest(r);
+  request.stream = r.stream === true;
+  // Anthropic streams always end with usage.
+  request.includeUsage = request.stream;
+  request.maxTokens = r.max_tokens;
+  if (r.temperature != null) request.temperature = r.temperature;
+  if (r.top_p != null) request.topP = r.top_p;
+  if (r.top_k != null) request.topK = r.top_k;
+  if (r.stop_sequences != null && r.stop_sequences.length > 0) request.stop = r.stop_sequences;
+  if (r.metadata?.user_id != null) request.user = r.metadata.user_id;
+  const budget = request.reasoning?.budgetTokens;
+  if (budget !== undefined && budget >= r.max_tokens) {
+    throw anthropicInvalid('max_tokens', `must be greater than thinking.budget_tokens (${budget})`);
+  }
+  return request;
+}
+
+/** A count_tokens body (the prompt part of a Messages body) as a canonical request. */
+export function decodeCountTokensRequest(body: unknown): ChatRequest {
+  return promptRequest(parse(countTokensRequestSchema, body));
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw anthropicInvalid('', 'The request body must be a JSON object.');
+  }
+  for (const key of Object.keys(body)) {
+    if (!knownFields.has(key)) throw anthropicInvalid(key, 'Extra inputs are not permitted');
+  }
+  const parsed = schema.safeParse(body, { reportInput: true });
+  if (!parsed.success) throw anthropicValidationError(parsed.error);
+  return parsed.data;
+}
+
+function promptRequest(r: CountTokensRequest): ChatRequest {
+  const request: ChatRequest = {
+    model: r.model,
+    messages: toCanonicalMessages(r.system, r.messages),
+    stream: false,
+    includeUsage: false,
+    n: 1,
+    // Never filled: Anthropic-only fields must not reach other backends' bodies.
+    extra: {},
+  };
+  if (r.tools != null && r.tools.length > 0) request.tools = r.tools.map(toTool);
+  if (r.tool_choice != null) applyToolChoice(r.tool_choice, request);
+  const reasoning = toReasoning(r);
+  if (reasoning !== undefined) request.reasoning = reasoning;
+  const format = r.output_config?.format;
+  if (format != null) request.responseFormat = { type: 'json_schema', name: 'response', schema: format.schema };
+  return request;
+}
+
+function toTool(t: AnthropicTool, i: number): ToolDefinition {
+  if (t.type != null && t.type !== 'custom') {
+    throw anthropicInvalid(['tools', i, 'type'], `server tool '${t.type}' is not supported by this gateway; only custom tools (name, description, input_schema) are`);
+  }
+  return {
+    name: t.name,
+    ...(t.description == null ? {} : { description: t.description }),
+    parameters: t.input_schema,
+    ...(t.strict == null ? {} : { strict: t.strict }),
+  };
+}
+
+function applyToolChoice(choice: AnthropicToolChoice, request: ChatRequest): void {
+  let canonical: ToolChoice;
+  switch (choice.type) {
+    case 'auto': canonical = 'auto'; break;
+    case 'any': canonical = 'required'; break;
+    case 'none': canonical = 'none'; break;
+    case 'tool':
+      if (!request.tools?.some((t) => t.name === choice.name)) {
+        throw anthropicInvalid('tool_choice.name', `no tool named '${choice.name}' in 'tools'`);
+      }
+      canonical = { name: choice.name };
+      break;
+  }
+  request.toolChoice = canonical;
+  if (choice.type !== 'none' && choice.disable_parallel_tool_use != null) request.parallelToolCalls = !choice.disable_parallel_tool_use;
+}
+
+/**
+ * `thinking` and `output_config.effort` as canonical reasoning:
+ * `enabled` gives its budget; `adaptive` turns reasoning on at the
+ * backend's default effort; `disabled` (like no `thinking`) asks nothing.
+ * An explicit effort is kept; `xhigh` and `max` become `high`, the top of
+ * Lingua's scale.
+ */
+function toReasoning(r: CountTokensRequest): ChatRequest['reasoning'] {
+  const effort = toEffort(r.output_config?.effort);
+  const thinking = r.thinking;
+  if (thinking?.type === 'enabled') return { budgetTokens: thinking.budget_tokens, ...(effort === undefined ? {} : { effort }) };
+  if (thinking?.type === 'adaptive') return effort === undefined ? {} : { effort };
+  return effort === undefined ? undefined : { effort };
+}
+
+function toEffort(effort: 'low' | 'medium' | 'high' | 'xhigh' | 'max' | null | undefined): ReasoningEffort | undefined {
+  if (effort == null) return undefined;
+  return effort === 'xhigh' || effort === 'max' ? 'high' : effort;
+}

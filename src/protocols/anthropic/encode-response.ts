@@ -1,0 +1,72 @@
+import type { ChatRequest, ChatResult, ChoiceResult, Usage } from '../../canonical/index.js';
+import { estimateInputTokens, estimateTextTokens } from '../../lib/estimate-tokens.js';
+import { anthropicStopReason, type AnthropicStopReason } from './stop-reason.js';
+import { StopSequenceTail } from './stop-sequence-tail.js';
+import { anthropicUsage, type AnthropicUsage } from './usage.js';
+
+export type AnthropicContent =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown };
+
+export interface AnthropicMessageBody {
+  id: string;
+  type: 'message';
+  role: 'assistant';
+  model: string;
+  content: AnthropicContent[];
+  stop_reason: AnthropicStopReason;
+  stop_sequence: string | null;
+  usage: AnthropicUsage;
+}
+
+/**
+ * A folded result as an Anthropic `message`. Blocks come in the order a
+ * single Anthropic turn has them: thinking, redacted thinking, text, tool
+ * uses. Without usage from the backend, both counts are Lingua's estimate.
+ */
+export function encodeMessage(result: ChatResult, request: ChatRequest, id: string): AnthropicMessageBody {
+  const choice = result.choices[0] ?? { index: 0, text: '', reasoning: '', toolCalls: [], finish: { reason: 'stop' } } satisfies ChoiceResult;
+  const tail = new StopSequenceTail(request.stop);
+  const head = tail.push(choice.text);
+  const end = tail.finish(choice.finish);
+  const text = head + end.text;
+
+  const content: AnthropicContent[] = [];
+  if (choice.reasoning !== '' || choice.reasoningSignature !== undefined) {
+    content.push({ type: 'thinking', thinking: choice.reasoning, signature: choice.reasoningSignature ?? '' });
+  }
+  for (const data of choice.reasoningRedacted ?? []) content.push({ type: 'redacted_thinking', data });
+  if (text !== '') content.push({ type: 'text', text });
+  for (const call of choice.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
+
+  const usage: Usage = result.usage ?? {
+    inputTokens: estimateInputTokens(request),
+    outputTokens: estimateTextTokens(choice.reasoning + text + choice.toolCalls.map((c) => c.arguments).join('')),
+  };
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: request.model,
+    content,
+    stop_reason: anthropicStopReason(choice.finish.reason, { usedTools: choice.toolCalls.length > 0, stopSequence: end.stopSequence }),
+    stop_sequence: end.stopSequence ?? null,
+    usage: anthropicUsage(usage),
+  };
+}
+
+/**
+ * Tool arguments (a JSON text) as a `tool_use` input object. Arguments cut
+ * short (the token limit hit mid-call) or not an object give `{}`, the
+ * input of a call that had not started its arguments.
+ */
+export function toolInput(args: string): unknown {
+  try {
+    const value: unknown = JSON.parse(args);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * The Anthropic Messages request, as the API documents it. Blocks keep
+ * fields Lingua does not read (`cache_control`, `citations`, …); unknown
+ * top-level fields are refused by the decoder unless listed in
+ * `ignoredFields`. A string where blocks may stand is read as one text block.
+ */
+
+const asBlocks = (value: unknown): unknown => typeof value === 'string' ? [{ type: 'text', text: value }] : value;
+
+const cacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).nullish() }).loose().nullish();
+
+const textBlock = z.object({ type: z.literal('text'), text: z.string(), cache_control: cacheControl }).loose();
+
+const imageBlock = z.object({
+  type: z.literal('image'),
+  source: z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('base64'),
+      media_type: z.enum(['image/jpeg', 'image/png', 'image/gif', 'image/webp']),
+      data: z.string().min(1),
+    }).loose(),
+    z.object({ type: z.literal('url'), url: z.string().min(1) }).loose(),
+  ]),
+  cache_control: cacheControl,
+}).loose();
+
+const toolUseBlock = z.object({
+  type: z.literal('tool_use'),
+  id: z.string().min(1),
+  name: z.string().min(1),
+  input: z.record(z.string(), z.unknown()),
+  cache_control: cacheControl,
+}).loose();
+
+const toolResultBlock = z.object({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string().min(1),
+  content: z.preprocess(asBlocks, z.array(z.discriminatedUnion('type', [textBlock, imageBlock]))).optional(),
+  is_error: z.boolean().nullish(),
+  cache_control: cacheControl,
+}).loose();
+
+const thinkingBlock = z.object({
+  type: z.literal('thinking'),
+  thinking: z.string(),
+  // Required by Anthropic; optional here so that blocks from backends without signatures round-trip.
+  signature: z.string().nullish(),
+}).loose();
+
+const redactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string().min(1) }).loose();
+
+const contentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock]);
+
+const message = z.object({
+  role: z.enum(['user', 'assistant', 'system']),
+  content: z.preprocess(asBlocks, z.array(contentBlock)),
+}).loose();
+
+const tool = z.object({
+  /** `custom` or absent; server tools (`web_search_20250305`, …) are refused by the decoder. */
+  type: z.string().nullish(),
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$'),
+  description: z.string().nullish(),
+  input_schema: z.object({ type: z.literal('object') }).loose(),
+  strict: z.boolean().nullish(),
+  cache_control: cacheControl,
+}).loose();
+
+const toolChoice = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().nullish() }).loose(),
+  z.object({ type: z.literal('any'), disable_parallel_tool_use: z.boolean().nullish() }).loose(),
+  z.object({ type: z.literal('tool'), name: z.string().min(1), disable_parallel_tool_use: z.boolean().nullish() }).loose(),
+  z.object({ type: z.literal('none') }).loose(),
+]);
+
+const thinking = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('enabled'), budget_tokens: z.int().min(1024), display: z.enum(['summarized', 'omitted']).nullish() }).loose(),
+  z.object({ type: z.literal('disabled') }).loose(),
+  z.object({ type: z.literal('adaptive'), display: z.enum(['summarized', 'omitted']).nullish() }).loose(),
+]);
+
+const outputConfig = z.object({
+  effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).nullish(),
+  format: z.object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) }).loose().nullish(),
+}).loose();
+
+/** Fields shared by `POST /v1/messages` and `POST /v1/messages/count_tokens`. */
+const promptFields = {
+  model: z.string().min(1),
+  messages: z.array(message).min(1),
+  system: z.preprocess(asBlocks, z.array(textBlock)).optional(),
+  tools: z.array(tool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  thinking: thinking.nullish(),
+  output_config: outputConfig.nullish(),
+};
+
+export const messagesRequestSchema = z.object({
+  ...promptFields,
+  max_tokens: z.int().min(1),
+  stream: z.boolean().nullish(),
+  stop_sequences: z.array(z.string().min(1)).nullish(),
+  temperature: z.number().min(0).max(1).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  top_k: z.int().min(0).nullish(),
+  metadata: z.object({ user_id: z.string().nullish() }).loose().nullish(),
+  context_management: z.object({ edits: z.array(z.object({ type: z.string() }).loose()).nullish() }).loose().nullish(),
+}).loose();
+
+export const countTokensRequestSchema = z.object(promptFields).loose();
+
+export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
+export type AnthropicMessage = z.infer<typeof message>;
+export type AnthropicContentBlock = z.infer<typeof contentBlock>;
+export type AnthropicTool = z.infer<typeof tool>;
+export type AnthropicToolChoice = z.infer<typeof toolChoice>;
+
+/**
+ * Fields accepted and deliberately not applied (documented in
+ * docs/anthropic.md): prompt-caching and routing hints with no meaning for
+ * Lingua's backends, and Claude Code's `context_management` (its
+ * `clear_thinking … keep: all` edit changes nothing).
+ */
+export const ignoredFields = new Set([
+  'cache_control', 'context_management', 'diagnostics', 'inference_geo', 'service_tier', 'speed',
+  'user_profile_id', 'workspace_id',
+]);
+
+/**
+ * Every field the decoder reads or knowingly ignores; anything else is a
+ * 400. count_tokens accepts the same (a client may count the very body it
+ * will send; generation settings do not change the count).
+ */
+export const knownFields = new Set([...Object.keys(messagesRequestSchema.shape), ...ignoredFields]);
