@@ -1,0 +1,270 @@
+/**
+ * Gateway overhead benchmark (issue 2 item 9). Against one fake upstream
+ * (nginx returning fixed bodies), measures in one run:
+ *   (a) the upstream directly, (b) a bare node:http + undici proxy,
+ *   (c) Lingua started from the built CLI,
+ * non-streaming req/s and latency under wrk, unloaded latency, streaming
+ * req/s, and streaming time to first byte; then reports Lingua against (b).
+ *
+ *   npm run bench [-- --quick] [-- --rounds N --duration S --connections N]
+ *   node dist/bench/gateway.bench.js --profile   # CPU profile of Lingua under load
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { summariseCpuProfile, type ProfileSummary } from './support/cpu-profile.js';
+import { debianTool } from './support/debian-tool.js';
+import { completionPath, completionRequest, streamPath, streamRequest } from './support/fixtures.js';
+import { repoRoot, startBareProxy, startLingua, type Target } from './support/gateways.js';
+import { startNginxUpstream } from './support/nginx-upstream.js';
+import { parseOptions, type BenchOptions } from './support/options.js';
+import { canPin, freePort, pinned, pinProcess, type ServerProcess } from './support/pinned-process.js';
+import { coreBusyPercent, coreTimes, processCpuMs } from './support/proc-stat.js';
+import type { Distribution } from './support/stats.js';
+import { fixed, table, whole } from './support/table.js';
+import { runWrk, type WrkResult } from './support/wrk.js';
+
+const log = (line = ''): void => { process.stdout.write(`${line}\n`); };
+
+interface Load extends WrkResult {
+  /** CPU time the target's process spent per completed request, in µs. */
+  cpuUsPerRequest: number;
+  /** Busy % of each core during the run. */
+  coreBusy: number[];
+}
+
+interface StreamTimings {
+  sequential: { ttfb: Distribution; total: Distribution };
+  concurrent: { ttfb: Distribution; total: Distribution; concurrency: number; rps: number };
+}
+
+interface TargetResult {
+  label: string;
+  /** Per round: non-streaming at N connections, at 1 connection, streaming at N connections. */
+  rounds: Array<{ loaded: Load; unloaded: Load; stream: Load }>;
+  best: { loaded: Load; unloaded: Load; stream: Load };
+  streamTimings: StreamTimings;
+}
+
+const options = parseOptions(process.argv.slice(2));
+const results = join(repoRoot, 'bench/results');
+const cpus = os.availableParallelism();
+// 2 cores: the gateway alone on core 1; the upstream and the load generator share core 0.
+const gatewayCore = cpus >= 2 ? '1' : '0';
+const loadCore = '0';
+const upstreamCore = cpus >= 3 ? '2' : '0';
+
+const children: ServerProcess[] = [];
+let tmp = '';
+
+async function cleanUp(): Promise<void> {
+  await Promise.all(children.map((c) => c.stop()));
+  if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
+}
+process.once('SIGINT', () => { void cleanUp().then(() => process.exit(130)); });
+
+function version(argv: string[]): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  return `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown';
+}
+
+async function load(target: Target, url: string, body: string, seconds: number, connections: number): Promise<Load> {
+  const pid = target.process.child.pid!;
+  const cores = coreTimes();
+  const cpu = processCpuMs(pid);
+  const r = await runWrk({ wrk: wrkPath, url, body, connections, seconds, cores: loadCore, dir: tmp });
+  return {
+    ...r,
+    cpuUsPerRequest: ((processCpuMs(pid) - cpu) * 1000) / Math.max(1, r.requests),
+    coreBusy: coreBusyPercent(cores, coreTimes()),
+  };
+}
+
+async function streamTimings(url: string): Promise<StreamTimings> {
+  const script = join(repoRoot, 'dist/bench/support/ttfb-client.js');
+  const argv = pinned(loadCore, [process.execPath, script, url, streamRequest, String(options.sequential), String(options.streamConcurrency), String(options.concurrentTotal)]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`ttfb client exited ${code} for ${url}`));
+      else resolve(JSON.parse(out) as StreamTimings);
+    });
+  });
+}
+
+const best = (loads: Load[], by: (l: Load) => number): Load => loads.reduce((a, b) => (by(b) > by(a) ? b : a));
+
+async function measure(targets: Target[]): Promise<Record<Target['key'], TargetResult>> {
+  const out = {} as Record<Target['key'], TargetResult>;
+  for (const t of targets) out[t.key] = { label: t.label, rounds: [], best: undefined as never, streamTimings: undefined as never };
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const t of targets) {
+      await load(t, t.completionUrl, completionRequest, options.warmupSeconds, options.connections);
+      const loaded = await load(t, t.completionUrl, completionRequest, options.seconds, options.connections);
+      const unloaded = await load(t, t.completionUrl, completionRequest, options.latencySeconds, 1);
+      await load(t, t.streamUrl, streamRequest, options.warmupSeconds, options.connections);
+      const stream = await load(t, t.streamUrl, streamRequest, options.seconds, options.connections);
+      out[t.key].rounds.push({ loaded, unloaded, stream });
+      log(`  round ${round} ${t.label.padEnd(28)} ${whole(loaded.rps).padStart(7)} req/s  p50 ${fixed(loaded.p50Ms)} ms  c=1 p50 ${fixed(unloaded.p50Ms, 3)} ms  `
+        + `stream ${whole(stream.rps).padStart(7)} req/s  ${fixed(loaded.cpuUsPerRequest, 0)} µs CPU/req  cores busy ${loaded.coreBusy.join('/')}%`
+        + (loaded.errors + unloaded.errors + stream.errors > 0 ? `  ERRORS ${loaded.errors + unloaded.errors + stream.errors}` : ''));
+    }
+  }
+  for (const t of targets) {
+    const r = out[t.key];
+    // Other load on the machine only slows a run down: keep each target's least disturbed round.
+    r.best = {
+      loaded: best(r.rounds.map((x) => x.loaded), (l) => l.rps),
+      unloaded: best(r.rounds.map((x) => x.unloaded), (l) => -l.p50Ms),
+      stream: best(r.rounds.map((x) => x.stream), (l) => l.rps),
+    };
+    r.streamTimings = await streamTimings(t.streamUrl);
+    log(`  streams ${t.label.padEnd(28)} TTFB p50 ${fixed(r.streamTimings.sequential.ttfb.p50, 3)} ms  at ${options.streamConcurrency} concurrent p50 ${fixed(r.streamTimings.concurrent.ttfb.p50, 3)} ms`);
+  }
+  return out;
+}
+
+/** Lingua's added latency over (b)'s: (lingua − direct) / (bare − direct). */
+const addedRatio = (direct: number, bare: number, lingua: number): number => (lingua - direct) / (bare - direct);
+
+function report(r: Record<Target['key'], TargetResult>): Record<string, unknown> {
+  const { direct, bare, lingua } = r;
+  const c = options.connections;
+  const rows = [direct, bare, lingua].map((t) => [
+    t.label,
+    whole(t.best.loaded.rps),
+    fixed(t.best.loaded.p50Ms),
+    fixed(t.best.loaded.p99Ms),
+    fixed(t.best.unloaded.p50Ms, 3),
+    fixed(t.best.unloaded.p99Ms, 3),
+    fixed(t.best.loaded.cpuUsPerRequest, 0),
+    whole(t.best.stream.rps),
+    fixed(t.streamTimings.sequential.ttfb.p50, 3),
+    fixed(t.streamTimings.sequential.ttfb.p99, 3),
+    fixed(t.streamTimings.sequential.total.p50, 3),
+    fixed(t.streamTimings.concurrent.ttfb.p50, 3),
+    fixed(t.streamTimings.concurrent.ttfb.p99, 3),
+  ]);
+  log();
+  log(table([
+    'target', 'req/s', `p50 ms`, `p99 ms`, 'c1 p50', 'c1 p99', 'µs CPU/req',
+    'stream req/s', 'TTFB p50', 'TTFB p99', 'stream p50', `TTFB@${options.streamConcurrency} p50`, `TTFB@${options.streamConcurrency} p99`,
+  ], rows));
+  log(`(req/s, p50, p99: non-streaming at ${c} connections for ${options.seconds} s; c1: one connection; µs CPU/req: CPU time of the`);
+  log(` target's process per request; TTFB: time to first body byte of a stream, ${options.sequential} sequential and ${options.concurrentTotal} at ${options.streamConcurrency} concurrent; all times ms)`);
+
+  const ratios = {
+    throughput: lingua.best.loaded.rps / bare.best.loaded.rps,
+    addedP50Unloaded: addedRatio(direct.best.unloaded.p50Ms, bare.best.unloaded.p50Ms, lingua.best.unloaded.p50Ms),
+    addedP50Loaded: addedRatio(direct.best.loaded.p50Ms, bare.best.loaded.p50Ms, lingua.best.loaded.p50Ms),
+    streamThroughput: lingua.best.stream.rps / bare.best.stream.rps,
+    addedTtfbP50: addedRatio(direct.streamTimings.sequential.ttfb.p50, bare.streamTimings.sequential.ttfb.p50, lingua.streamTimings.sequential.ttfb.p50),
+    cpuPerRequest: lingua.best.loaded.cpuUsPerRequest / bare.best.loaded.cpuUsPerRequest,
+  };
+  const targets = {
+    throughput: { target: '>= 0.85', met: ratios.throughput >= 0.85 },
+    addedP50: { target: '<= 1.3 (one connection)', met: ratios.addedP50Unloaded <= 1.3 },
+  };
+  const headroom = direct.best.loaded.rps / lingua.best.loaded.rps;
+  log();
+  log('Lingua against the bare proxy (b):');
+  log(`  throughput ratio            ${fixed(ratios.throughput)}  (target >= 0.85: ${targets.throughput.met ? 'MET' : 'NOT MET'})`);
+  log(`  added p50 ratio, 1 conn     ${fixed(ratios.addedP50Unloaded)}  (target <= 1.3: ${targets.addedP50.met ? 'MET' : 'NOT MET'}; added = proxy p50 − upstream p50)`);
+  log(`  added p50 ratio, ${c} conns   ${fixed(ratios.addedP50Loaded)}  (under load p50 mostly follows throughput)`);
+  log(`  streaming throughput ratio  ${fixed(ratios.streamThroughput)}`);
+  log(`  added TTFB p50 ratio        ${fixed(ratios.addedTtfbP50)}`);
+  log(`  CPU per request ratio       ${fixed(ratios.cpuPerRequest)}`);
+  log(`Upstream headroom: direct serves ${fixed(headroom, 1)}× Lingua's rate ${headroom >= 3 ? '(ok: not the bottleneck)' : '(WARNING: under 3×, the upstream or load generator may limit the result)'};`
+    + ` core ${loadCore} was ${lingua.best.loaded.coreBusy[Number(loadCore)] ?? '?'}% busy during Lingua's run, core ${gatewayCore} ${lingua.best.loaded.coreBusy[Number(gatewayCore)] ?? '?'}%.`);
+  return { ratios, targets, headroom };
+}
+
+async function profile(upstreamOrigin: string): Promise<Record<string, ProfileSummary>> {
+  const dir = join(results, 'profile');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out: Record<string, ProfileSummary> = {};
+  for (const kind of ['completion', 'stream'] as const) {
+    const lingua = await startLingua({ dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}.cpuprofile`] });
+    children.push(lingua.process);
+    const [url, body] = kind === 'completion' ? [lingua.completionUrl, completionRequest] : [lingua.streamUrl, streamRequest];
+    await load(lingua, url, body, options.warmupSeconds, options.connections);
+    const r = await load(lingua, url, body, options.seconds, options.connections);
+    await lingua.process.stop();
+    const summary = summariseCpuProfile(join(dir, `${kind}.cpuprofile`), 25);
+    out[kind] = summary;
+    log();
+    log(`== Lingua ${kind}: ${whole(r.rps)} req/s under --cpu-prof; busy ${summary.busyMs} ms, idle ${summary.idleMs} ms ==`);
+    log(table(['owner (self time)', '%'], summary.byOwner.map((l) => [l.name, fixed(l.percent, 1)])));
+    log();
+    log(table(['function (self time)', 'where', '%'], summary.topSelf.map((l) => [l.name, l.where, fixed(l.percent, 1)])));
+    log();
+    log(table(['Lingua function (inclusive)', 'where', '%'], summary.linguaInclusive.map((l) => [l.name, l.where, fixed(l.percent, 1)])));
+  }
+  log(`\nProfiles: ${dir} (open in Chrome DevTools > Performance, or speedscope)`);
+  return out;
+}
+
+function gitHead(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim() !== '';
+  return dirty ? `${head} + uncommitted src changes` : head;
+}
+
+const nginxPath = debianTool('nginx', 'nginx', log);
+const wrkPath = debianTool('wrk', 'wrk', log) ?? '';
+if (nginxPath === undefined || wrkPath === '') {
+  log('gateway bench SKIPPED: it needs nginx (the fake upstream) and wrk (the load generator) from Debian\'s packages.');
+  process.exit(0);
+}
+if (!canPin) log('WARNING: taskset not found: processes are not pinned to cores, so the figures blur together.');
+// This process (the orchestrator) stays off the gateway's core too.
+pinProcess(process.pid, loadCore);
+
+try {
+  tmp = mkdtempSync(join(os.tmpdir(), 'lingua-bench-'));
+  mkdirSync(results, { recursive: true });
+  const environment = {
+    date: new Date().toISOString(),
+    commit: gitHead(),
+    node: process.version,
+    nginx: version([nginxPath, '-v']),
+    wrk: version([wrkPath, '-v']),
+    cpus,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    cores: { gateway: gatewayCore, upstream: upstreamCore, loadGenerator: loadCore, pinned: canPin },
+  };
+  log(`Gateway bench: node ${environment.node}, ${environment.nginx}, ${environment.wrk}; ${cpus} cores (${environment.cpuModel}); load average ${environment.loadAverageBefore.join(' ')}`);
+  log(`Cores: gateway on ${gatewayCore}; nginx upstream on ${upstreamCore}; wrk and stream client on ${loadCore}. ${options.rounds} round(s) of ${options.seconds} s at ${options.connections} connections.`);
+
+  const nginxPort = await freePort();
+  const upstreamOrigin = `http://127.0.0.1:${nginxPort}`;
+  const upstream = await startNginxUpstream(nginxPath, join(tmp, 'nginx'), nginxPort, upstreamCore);
+  children.push(upstream);
+
+  if (options.profile) {
+    const profiles = await profile(upstreamOrigin);
+    writeFileSync(join(results, 'profile.json'), `${JSON.stringify({ environment, options, profiles }, null, 2)}\n`);
+  } else {
+    const direct: Target = { key: 'direct', label: 'upstream direct (nginx)', completionUrl: upstreamOrigin + completionPath, streamUrl: upstreamOrigin + streamPath, process: upstream };
+    const bare = await startBareProxy(await freePort(), upstreamOrigin, gatewayCore);
+    children.push(bare.process);
+    const lingua = await startLingua({ dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore });
+    children.push(lingua.process);
+
+    const measured = await measure([direct, bare, lingua]);
+    const summary = report(measured);
+    const file = join(results, 'latest.json');
+    writeFileSync(file, `${JSON.stringify({ environment: { ...environment, loadAverageAfter: os.loadavg() }, options, ...summary, results: measured }, null, 2)}\n`);
+    log(`Report: ${file}`);
+  }
+  await cleanUp();
+} catch (error) {
+  await cleanUp();
+  throw error;
+}

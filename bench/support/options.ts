@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Measure Lingua under load with --cpu-prof instead of comparing. */
+  profile: boolean;
+  rounds: number;
+  /** Seconds of each measured load. */
+  seconds: number;
+  warmupSeconds: number;
+  /** Seconds of the one-connection (unloaded) latency run. */
+  latencySeconds: number;
+  connections: number;
+  /** Streams: sequential requests, then concurrentTotal at streamConcurrency. */
+  sequential: number;
+  streamConcurrency: number;
+  concurrentTotal: number;
+}
+
+/** `--quick` for a short smoke run; anything else unknown is ignored (run.ts passes argv to every bench). */
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: false,
+    options: {
+      quick: { type: 'boolean' },
+      profile: { type: 'boolean' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+    },
+  });
+  const quick = values.quick === true;
+  const num = (v: unknown, fallback: number) => (typeof v === 'string' && Number(v) > 0 ? Number(v) : fallback);
+  return {
+    quick,
+    profile: values.profile === true,
+    rounds: num(values.rounds, quick ? 1 : 2),
+    seconds: num(values.duration, quick ? 3 : 10),
+    warmupSeconds: quick ? 1 : 2,
+    latencySeconds: quick ? 2 : 3,
+    connections: num(values.connections, 50),
+    sequential: quick ? 100 : 300,
+    streamConcurrency: 16,
+    concurrentTotal: quick ? 500 : 2000,
+  };
+}
