@@ -21,9 +21,11 @@ export interface Provider {
   /**
    * Input tokens the request would use on `model`, as the backend counts
    * them (exact for the local engine, the upstream's own count where it has
-   * one). Providers that cannot count leave it out; callers then estimate.
+   * one). Providers that cannot count leave it out, or resolve to undefined
+   * when they find out per call (an upstream without a count endpoint);
+   * callers then estimate.
    */
-  countTokens?(request: ChatRequest, model: string, signal: AbortSignal): Promise<number>;
+  countTokens?(request: ChatRequest, model: string, signal: AbortSignal): Promise<number | undefined>;
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { ProviderFactory } from './provider.js';
 import { openAIProviderFactory } from './openai/provider.js';
+import { anthropicProviderFactory } from './anthropic/provider.js';
 
 /** Every provider type Lingua knows, by its config `type`. Add a provider here. */
-export const providerFactories: readonly ProviderFactory[] = [openAIProviderFactory] as unknown as ProviderFactory[];
+export const providerFactories: readonly ProviderFactory[] = [openAIProviderFactory, anthropicProviderFactory] as unknown as ProviderFactory[];

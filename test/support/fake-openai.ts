@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeUpstream, type RecordedRequest } from './fake-upstream.js';
+
+export type { FakeHandler, RecordedRequest } from './fake-upstream.js';
 
 /** What the fake upstream answers: one entry per choice. */
 export interface FakeChoice {
@@ -20,54 +22,15 @@ export interface FakeReply {
   delayMs?: number;
 }
 
-export interface RecordedRequest {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
-export type FakeHandler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
-
 /**
  * An OpenAI-compatible upstream over real HTTP. It answers `reply` (or runs
  * `handler` when set), records every request, and notes clients that
  * disconnect before it finished (`aborted`).
  */
-export class FakeOpenAI {
-  readonly requests: RecordedRequest[] = [];
+export class FakeOpenAI extends FakeUpstream {
   reply: FakeReply = { choices: [{ text: 'Hello from the fake upstream.' }], usage: { prompt_tokens: 7, completion_tokens: 6 } };
-  handler: FakeHandler | undefined;
-  /** Requests whose client went away before the response ended. */
-  aborted = 0;
-  #server: Server;
 
-  constructor() {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/v1`;
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  get last(): RecordedRequest {
-    const r = this.requests.at(-1);
-    if (r === undefined) throw new Error('the fake upstream got no request');
-    return r;
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let text = '';
-    for await (const chunk of req) text += chunk;
-    const recorded: RecordedRequest = { path: req.url ?? '', headers: req.headers, body: text === '' ? {} : JSON.parse(text) };
-    this.requests.push(recorded);
-    res.on('close', () => { if (!res.writableFinished) this.aborted++; });
-    if (this.handler !== undefined) return this.handler(recorded, res);
+  protected answer(recorded: RecordedRequest, res: ServerResponse): void | Promise<void> {
     if (recorded.body.stream === true) return streamReply(this.reply, recorded, res);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(completion(this.reply, recorded)));

@@ -5,14 +5,24 @@ import { LinguaError, kindForStatus } from '../../canonical/index.js';
  * keep their status and the upstream's message; 5xx become 502 (or 503/504/529
  * when the upstream said so), retryable.
  */
-export function upstreamStatusError(provider: string, status: number, bodyText: string): LinguaError {
+export function upstreamStatusError(provider: string, status: number, bodyText: string, retryAfter?: number): LinguaError {
   const detail = parseErrorBody(bodyText);
   const message = detail.message ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
   if (status >= 400 && status < 500) {
-    return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code: detail.code });
+    return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code: detail.code, retryAfter });
   }
   const kind = status === 503 || status === 504 || status === 529 ? kindForStatus(status) : 'upstream';
-  return new LinguaError(kind, `upstream provider '${provider}' failed with HTTP ${status}: ${message}`, { code: detail.code });
+  return new LinguaError(kind, `upstream provider '${provider}' failed with HTTP ${status}: ${message}`, { code: detail.code, retryAfter });
+}
+
+/** A `retry-after` header (seconds, or an HTTP date) as seconds from now. */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
 interface ErrorDetail { message?: string; param?: string; code?: string }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { LinguaError } from '../../canonical/index.js';
 import { SseDecoder, type ServerSentEvent } from '../../lib/sse-decoder.js';
-import { upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
+import { parseRetryAfter, upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
 
 export interface UpstreamPost {
   provider: string;
@@ -57,7 +57,7 @@ export class UpstreamExchange {
     if (response.statusCode < 200 || response.statusCode >= 300) {
       let text = '';
       try { text = await response.body.text(); } catch { /* the status says enough */ }
-      throw upstreamStatusError(p.provider, response.statusCode, text);
+      throw upstreamStatusError(p.provider, response.statusCode, text, parseRetryAfter(response.headers['retry-after']));
     }
     return response;
   }
@@ -82,6 +82,19 @@ export class UpstreamExchange {
       throw this.#failure(error);
     }
     for (const event of decoder.end()) yield event;
+  }
+
+  /** The JSON payloads of a streaming body's events, with their event names; a `[DONE]` payload ends them. */
+  async *jsonEvents(response: Dispatcher.ResponseData): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
+    for await (const sse of this.events(response)) {
+      if (sse.data === '[DONE]') return;
+      let data: unknown;
+      try { data = JSON.parse(sse.data); } catch { data = undefined; }
+      if (typeof data !== 'object' || data === null) {
+        throw new LinguaError('upstream', `upstream provider '${this.#p.provider}' sent a stream event that is not a JSON object`);
+      }
+      yield { event: sse.event, data: data as Record<string, unknown> };
+    }
   }
 
   close(): void {

@@ -1,0 +1,117 @@
+import { invalidRequest, type ChatRequest, type ToolChoice } from '../../canonical/index.js';
+import { jsonResponseTool, type JsonResponseTool } from './json-response-tool.js';
+import { toAnthropicPrompt } from './map-messages.js';
+import { thinkingSettings } from './map-thinking.js';
+
+export interface AnthropicBodyOptions {
+  /** The upstream's model id. */
+  model: string;
+  /** `max_tokens` when the client gave none. */
+  defaultMaxTokens: number;
+  /** Ask the upstream to stream. */
+  stream: boolean;
+}
+
+export interface AnthropicBody {
+  body: Record<string, unknown>;
+  /** The tool standing in for `response_format`, when one does. */
+  jsonTool?: string;
+}
+
+/**
+ * The canonical request as an Anthropic Messages body. Top-level fields
+ * Lingua does not model (`extra`) are passed through; fields Anthropic has
+ * no equivalent for are rejected with a 400 naming them.
+ */
+export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions): AnthropicBody {
+  rejectUnsupported(req);
+  const prompt = toAnthropicPrompt(req.messages);
+  const settings = thinkingSettings(req, options.defaultMaxTokens);
+  const body: Record<string, unknown> = { ...req.extra, model: options.model, max_tokens: settings.maxTokens };
+  if (prompt.system !== undefined) body.system = prompt.system;
+  body.messages = prompt.messages;
+  if (settings.thinking !== undefined) body.thinking = settings.thinking;
+  if (options.stream) body.stream = true;
+  if (req.stop !== undefined) body.stop_sequences = req.stop;
+  if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.topP !== undefined) body.top_p = req.topP;
+  if (req.topK !== undefined) body.top_k = req.topK;
+  if (req.user !== undefined) body.metadata = { user_id: req.user };
+
+  const json = jsonResponseTool(req.responseFormat);
+  if (json !== undefined && settings.thinking !== undefined) {
+    throw invalidRequest(
+      "Invalid 'response_format': JSON output cannot be combined with reasoning on this model (its backend produces JSON through a forced tool call, which thinking does not allow).",
+      'response_format',
+      'invalid_request_error',
+    );
+  }
+  const tools = toolsSection(req, json);
+  if (tools.tools !== undefined) body.tools = tools.tools;
+  if (tools.toolChoice !== undefined) body.tool_choice = tools.toolChoice;
+  return json !== undefined && tools.usesJsonTool ? { body, jsonTool: json.name } : { body };
+}
+
+/** Parameters Anthropic has no equivalent for: neutral values pass, others are a 400. */
+function rejectUnsupported(req: ChatRequest): void {
+  const unsupported = (param: string) => invalidRequest(
+    `Unsupported parameter: '${param}' is not supported by this model's backend (Anthropic Messages API).`,
+    param,
+    'unsupported_parameter',
+  );
+  if (req.n !== 1) throw invalidRequest("Unsupported value: 'n' must be 1 on this model: its backend (Anthropic Messages API) generates one choice per request.", 'n', 'unsupported_value');
+  if (req.presencePenalty !== undefined && req.presencePenalty !== 0) throw unsupported('presence_penalty');
+  if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) throw unsupported('frequency_penalty');
+  if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) throw unsupported('logit_bias');
+  if (req.seed !== undefined) throw unsupported('seed');
+  if (req.temperature !== undefined && req.temperature > 1) {
+    throw invalidRequest(`Invalid 'temperature': ${req.temperature} is greater than the maximum of 1 on this model (Anthropic Messages API range 0 to 1).`, 'temperature', 'invalid_request_error');
+  }
+}
+
+interface ToolsSection {
+  tools?: Record<string, unknown>[];
+  toolChoice?: Record<string, unknown>;
+  usesJsonTool: boolean;
+}
+
+/**
+ * `tools` and `tool_choice`. With a JSON response tool: under `auto` the model
+ * must call a tool (`any`) — the client's, or the JSON tool to answer; under
+ * `none` it must call the JSON tool; `required` and a named tool leave it out.
+ */
+function toolsSection(req: ChatRequest, json: JsonResponseTool | undefined): ToolsSection {
+  const tools: Record<string, unknown>[] = (req.tools ?? []).map((t) => ({
+    name: t.name,
+    ...(t.description === undefined ? {} : { description: t.description }),
+    input_schema: t.parameters,
+    ...(t.strict === true ? { strict: true } : {}),
+  }));
+  let choice: Record<string, unknown> | undefined = req.toolChoice === undefined ? undefined : toToolChoice(req.toolChoice);
+  let usesJsonTool = false;
+  if (json !== undefined && (req.toolChoice === undefined || req.toolChoice === 'auto' || req.toolChoice === 'none')) {
+    if (tools.some((t) => t.name === json.name)) {
+      throw invalidRequest(`Invalid 'response_format': its name '${json.name}' is also the name of a tool; rename one of them.`, 'response_format', 'invalid_request_error');
+    }
+    choice = req.toolChoice === 'none' || tools.length === 0 ? { type: 'tool', name: json.name } : { type: 'any' };
+    tools.push(json.definition);
+    usesJsonTool = true;
+  }
+  if (req.parallelToolCalls === false && tools.length > 0 && choice?.type !== 'none') {
+    choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  }
+  const section: ToolsSection = { usesJsonTool };
+  // Without tools a `tool_choice` means nothing (and Anthropic rejects it).
+  if (tools.length > 0) section.tools = tools;
+  if (tools.length > 0 && choice !== undefined) section.toolChoice = choice;
+  return section;
+}
+
+function toToolChoice(choice: ToolChoice): Record<string, unknown> {
+  switch (choice) {
+    case 'auto': return { type: 'auto' };
+    case 'none': return { type: 'none' };
+    case 'required': return { type: 'any' };
+    default: return { type: 'tool', name: choice.name };
+  }
+}

@@ -1,0 +1,158 @@
+import { LinguaError, type Finish, type StreamEvent } from '../../canonical/index.js';
+import { newToolCallId } from '../../lib/ids.js';
+import { streamErrorToLinguaError } from './map-error.js';
+import { toFinish } from './map-finish.js';
+import { AnthropicUsage } from './map-usage.js';
+
+type Json = Record<string, unknown>;
+
+/** What an open content block is, by its upstream index. */
+type Block =
+  | { kind: 'text' }
+  | { kind: 'thinking'; signature: string }
+  | { kind: 'redacted' }
+  /** A client tool call (`index` is ours) or the JSON response tool (its input is the answer text). */
+  | { kind: 'tool' | 'json'; index: number; input: unknown; sentArguments: boolean }
+  /** Server-tool blocks and future types: no canonical form; skipped. */
+  | { kind: 'other' };
+
+/**
+ * Maps Anthropic Messages stream events to canonical events:
+ * text → `text`; thinking → `reasoning` then `reasoning_signature` at the
+ * block's end; redacted_thinking → `reasoning_redacted`; tool_use →
+ * `tool_call_start` and `tool_call_delta` from `input_json_delta`;
+ * `message_delta` → `finish` (usage there is cumulative: replaced, never
+ * summed); `ping` and unknown events are ignored; `error` throws. Content
+ * carried whole in `content_block_start` (non-streaming replies replayed
+ * through here, lenient servers) is emitted too.
+ */
+export class AnthropicStreamMapper {
+  readonly #provider: string;
+  readonly #jsonTool: string | undefined;
+  readonly #blocks = new Map<number, Block>();
+  readonly #usage = new AnthropicUsage();
+  #toolCalls = 0;
+  #finish: Finish | undefined;
+
+  constructor(provider: string, jsonTool?: string) {
+    this.#provider = provider;
+    this.#jsonTool = jsonTool;
+  }
+
+  push(event: Json, out: StreamEvent[]): void {
+    switch (event.type) {
+      case 'message_start': this.#usage.update((event.message as Json | undefined)?.usage); break;
+      case 'content_block_start': this.#start(event, out); break;
+      case 'content_block_delta': this.#delta(event, out); break;
+      case 'content_block_stop': this.#stop(event, out); break;
+      case 'message_delta': {
+        this.#usage.update(event.usage);
+        if (this.#finish === undefined) {
+          const delta = (event.delta ?? {}) as Json;
+          this.#finish = toFinish(delta.stop_reason, delta.stop_sequence, this.#toolCalls > 0);
+          out.push({ type: 'finish', choice: 0, finish: this.#finish });
+        }
+        break;
+      }
+      case 'error': throw streamErrorToLinguaError(this.#provider, event);
+      default: break; // message_stop, ping, and event types added after this was written
+    }
+  }
+
+  /** Closes the stream: the usage, or an error if the message never finished. */
+  end(out: StreamEvent[]): void {
+    if (this.#finish === undefined) {
+      throw new LinguaError('upstream', `upstream provider '${this.#provider}' ended the stream before the message finished`);
+    }
+    const usage = this.#usage.toUsage();
+    if (usage !== undefined) out.push({ type: 'usage', usage });
+  }
+
+  #start(event: Json, out: StreamEvent[]): void {
+    const index = this.#index(event);
+    const b = (event.content_block ?? {}) as Json;
+    switch (b.type) {
+      case 'text':
+        this.#blocks.set(index, { kind: 'text' });
+        if (typeof b.text === 'string' && b.text !== '') out.push({ type: 'text', choice: 0, text: b.text });
+        break;
+      case 'thinking':
+        this.#blocks.set(index, { kind: 'thinking', signature: typeof b.signature === 'string' ? b.signature : '' });
+        if (typeof b.thinking === 'string' && b.thinking !== '') out.push({ type: 'reasoning', choice: 0, text: b.thinking });
+        break;
+      case 'redacted_thinking':
+        this.#blocks.set(index, { kind: 'redacted' });
+        if (typeof b.data === 'string') out.push({ type: 'reasoning_redacted', choice: 0, data: b.data });
+        break;
+      case 'tool_use': {
+        const name = typeof b.name === 'string' ? b.name : '';
+        if (name === this.#jsonTool) {
+          this.#blocks.set(index, { kind: 'json', index: -1, input: b.input, sentArguments: false });
+          break;
+        }
+        const call = this.#toolCalls++;
+        this.#blocks.set(index, { kind: 'tool', index: call, input: b.input, sentArguments: false });
+        const id = typeof b.id === 'string' && b.id !== '' ? b.id : newToolCallId();
+        out.push({ type: 'tool_call_start', choice: 0, index: call, id, name });
+        break;
+      }
+      default:
+        this.#blocks.set(index, { kind: 'other' });
+    }
+  }
+
+  #delta(event: Json, out: StreamEvent[]): void {
+    const block = this.#open(event);
+    const d = (event.delta ?? {}) as Json;
+    switch (d.type) {
+      case 'text_delta':
+        if (block.kind === 'text' && typeof d.text === 'string' && d.text !== '') out.push({ type: 'text', choice: 0, text: d.text });
+        break;
+      case 'thinking_delta':
+        if (block.kind === 'thinking' && typeof d.thinking === 'string' && d.thinking !== '') out.push({ type: 'reasoning', choice: 0, text: d.thinking });
+        break;
+      case 'signature_delta':
+        if (block.kind === 'thinking' && typeof d.signature === 'string') block.signature += d.signature;
+        break;
+      case 'input_json_delta': {
+        if ((block.kind !== 'tool' && block.kind !== 'json') || typeof d.partial_json !== 'string' || d.partial_json === '') break;
+        block.sentArguments = true;
+        out.push(block.kind === 'json'
+          ? { type: 'text', choice: 0, text: d.partial_json }
+          : { type: 'tool_call_delta', choice: 0, index: block.index, arguments: d.partial_json });
+        break;
+      }
+      default: break; // citations_delta and newer delta types have no canonical form
+    }
+  }
+
+  #stop(event: Json, out: StreamEvent[]): void {
+    const block = this.#open(event);
+    this.#blocks.delete(this.#index(event));
+    if (block.kind === 'thinking' && block.signature !== '') {
+      out.push({ type: 'reasoning_signature', choice: 0, signature: block.signature });
+    } else if ((block.kind === 'tool' || block.kind === 'json') && !block.sentArguments) {
+      // No input_json_delta: the input came whole in the start event (or is empty).
+      const args = JSON.stringify(typeof block.input === 'object' && block.input !== null ? block.input : {});
+      out.push(block.kind === 'json'
+        ? { type: 'text', choice: 0, text: args }
+        : { type: 'tool_call_delta', choice: 0, index: block.index, arguments: args });
+    }
+  }
+
+  #index(event: Json): number {
+    if (typeof event.index !== 'number') {
+      throw new LinguaError('upstream', `upstream provider '${this.#provider}' sent a ${String(event.type)} event without an index`);
+    }
+    return event.index;
+  }
+
+  #open(event: Json): Block {
+    const index = this.#index(event);
+    const block = this.#blocks.get(index);
+    if (block === undefined) {
+      throw new LinguaError('upstream', `upstream provider '${this.#provider}' sent ${String(event.type)} for content block ${index}, which was never started`);
+    }
+    return block;
+  }
+}

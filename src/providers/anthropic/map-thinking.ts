@@ -1,0 +1,55 @@
+import { invalidRequest, type ChatRequest, type ReasoningEffort } from '../../canonical/index.js';
+
+/**
+ * Thinking budgets for each reasoning effort. Anthropic's floor is 1024; the
+ * others sit inside the bands the OpenAI provider uses to turn a budget back
+ * into an effort (< 4096 low, < 16384 medium, above high), and `high` plus
+ * the default answer allowance (4096) stays under 32000, the smallest output
+ * limit of the Claude models that think.
+ */
+export const thinkingBudgets: Readonly<Record<Exclude<ReasoningEffort, 'none'>, number>> = {
+  minimal: 1024,
+  low: 2048,
+  medium: 8192,
+  high: 24576,
+};
+
+/** Anthropic rejects a smaller `budget_tokens`. */
+export const minThinkingBudget = 1024;
+
+export interface ThinkingSettings {
+  /** The `max_tokens` to send (Anthropic requires one). */
+  maxTokens: number;
+  /** The `thinking` object, when the request asked for reasoning. */
+  thinking?: { type: 'enabled'; budget_tokens: number };
+}
+
+/**
+ * `max_tokens` and `thinking` for a request. An explicit budget (Anthropic
+ * clients) goes as it is. An effort becomes a budget; as OpenAI counts
+ * reasoning inside `max_completion_tokens`, a client's limit caps the budget
+ * (one token below it, Anthropic's rule). Without a client limit the answer
+ * gets `defaultMaxTokens` on top of the budget.
+ */
+export function thinkingSettings(req: ChatRequest, defaultMaxTokens: number): ThinkingSettings {
+  const explicit = req.reasoning?.budgetTokens;
+  if (explicit !== undefined) {
+    return { maxTokens: req.maxTokens ?? defaultMaxTokens + explicit, thinking: { type: 'enabled', budget_tokens: explicit } };
+  }
+  const effort = req.reasoning?.effort;
+  if (effort === undefined || effort === 'none') return { maxTokens: req.maxTokens ?? defaultMaxTokens };
+  const budget = thinkingBudgets[effort];
+  if (req.maxTokens === undefined) {
+    return { maxTokens: defaultMaxTokens + budget, thinking: { type: 'enabled', budget_tokens: budget } };
+  }
+  const fitted = Math.min(budget, req.maxTokens - 1);
+  if (fitted < minThinkingBudget) {
+    throw invalidRequest(
+      `Invalid 'max_tokens': reasoning effort '${effort}' on this model needs max_tokens of at least ${minThinkingBudget + 1} ` +
+      `(its backend thinks in budgets of at least ${minThinkingBudget} tokens, counted inside max_tokens).`,
+      'max_tokens',
+      'invalid_request_error',
+    );
+  }
+  return { maxTokens: req.maxTokens, thinking: { type: 'enabled', budget_tokens: fitted } };
+}

@@ -1,0 +1,137 @@
+import { Pool } from 'undici';
+import { z } from 'zod';
+import { LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
+import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
+import { UpstreamExchange } from '../http/upstream-request.js';
+import { toAnthropicBody } from './map-request.js';
+import { messageToEvents } from './map-response.js';
+import { AnthropicStreamMapper } from './map-stream.js';
+
+export const anthropicProviderSchema = z.object({
+  name: z.string().min(1),
+  type: z.literal('anthropic'),
+  /** Up to and including the version segment: `https://api.anthropic.com/v1`, `https://ling-1t.ai/api/v1`. */
+  base_url: z.url({ protocol: /^https?$/ }),
+  /** Sent as `x-api-key`. */
+  api_key: z.string().optional(),
+  anthropic_version: z.string().min(1).default('2023-06-01'),
+  /** Non-streaming: the whole call (the official SDKs wait 10 minutes); streaming: until the first byte. */
+  timeout_s: z.number().positive().default(600),
+  /** Streaming: the longest silence allowed between two chunks. */
+  stream_idle_timeout_s: z.number().positive().default(300),
+  /** Most open connections to the upstream (keep-alive pooled). */
+  max_connections: z.int().positive().default(256),
+  /** `max_tokens` sent when the client gave none (Anthropic requires one). */
+  default_max_tokens: z.int().positive().default(4096),
+  /** false: never ask the upstream to stream (seed 001's upstream cannot); streaming clients still get a stream. */
+  upstream_streaming: z.boolean().default(true),
+  /** false: the upstream has no `/messages/count_tokens`; token counts are then estimated by the caller. */
+  count_tokens: z.boolean().default(true),
+  /** Extra headers sent upstream on every request (e.g. `anthropic-beta`). */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
+
+/** Any server that speaks Anthropic Messages: Anthropic itself, Ling-1T (seed 001), other compatible gateways. */
+export class AnthropicProvider implements Provider {
+  readonly name: string;
+  readonly #config: AnthropicProviderConfig;
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #headers: Record<string, string>;
+
+  constructor(config: AnthropicProviderConfig) {
+    this.name = config.name;
+    this.#config = config;
+    const url = new URL(config.base_url);
+    this.#pool = new Pool(url.origin, { connections: config.max_connections, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.#path = `${url.pathname.replace(/\/+$/, '')}/messages`;
+    this.#headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'anthropic-version': config.anthropic_version,
+      ...config.headers,
+    };
+    if (config.api_key) this.#headers['x-api-key'] = config.api_key;
+  }
+
+  async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
+    const streaming = call.request.stream && this.#config.upstream_streaming;
+    const { body, jsonTool } = toAnthropicBody(call.request, { model: call.model, defaultMaxTokens: this.#config.default_max_tokens, stream: streaming });
+    const exchange = this.#exchange(this.#path, JSON.stringify(body), call.signal, streaming);
+    try {
+      const response = await exchange.send();
+      // An upstream that cannot stream may answer a streaming request with the whole message.
+      const contentType = String(response.headers['content-type'] ?? '');
+      if (!streaming || contentType.includes('application/json')) {
+        yield* messageToEvents(await exchange.json(response), this.name, jsonTool);
+        return;
+      }
+      const mapper = new AnthropicStreamMapper(this.name, jsonTool);
+      const out: StreamEvent[] = [];
+      for await (const { event, data } of exchange.jsonEvents(response)) {
+        data.type ??= event;
+        mapper.push(data, out);
+        if (out.length > 0) {
+          yield* out;
+          out.length = 0;
+        }
+      }
+      mapper.end(out);
+      yield* out;
+    } finally {
+      exchange.close();
+    }
+  }
+
+  /**
+   * The upstream's own count (`POST {base_url}/messages/count_tokens`);
+   * undefined when it has no such endpoint (404/405, or `count_tokens: false`).
+   */
+  async countTokens(request: ChatRequest, model: string, signal: AbortSignal): Promise<number | undefined> {
+    if (!this.#config.count_tokens) return undefined;
+    const { body } = toAnthropicBody({ ...request, stream: false }, { model, defaultMaxTokens: this.#config.default_max_tokens, stream: false });
+    const counted: Record<string, unknown> = {};
+    for (const key of ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking']) {
+      if (body[key] !== undefined) counted[key] = body[key];
+    }
+    const exchange = this.#exchange(`${this.#path}/count_tokens`, JSON.stringify(counted), signal, false);
+    try {
+      const answer = await exchange.json(await exchange.send()) as { input_tokens?: unknown } | null;
+      if (typeof answer?.input_tokens !== 'number') {
+        throw new LinguaError('upstream', `upstream provider '${this.name}' answered count_tokens without input_tokens`);
+      }
+      return answer.input_tokens;
+    } catch (error) {
+      if (error instanceof LinguaError && (error.status === 404 || error.status === 405)) return undefined;
+      throw error;
+    } finally {
+      exchange.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  #exchange(path: string, body: string, signal: AbortSignal, stream: boolean): UpstreamExchange {
+    return new UpstreamExchange({
+      provider: this.name,
+      pool: this.#pool,
+      path,
+      headers: this.#headers,
+      body,
+      signal,
+      stream,
+      timeoutS: this.#config.timeout_s,
+      idleTimeoutS: this.#config.stream_idle_timeout_s,
+    });
+  }
+}
+
+export const anthropicProviderFactory: ProviderFactory<typeof anthropicProviderSchema> = {
+  type: 'anthropic',
+  schema: anthropicProviderSchema,
+  create: (config) => new AnthropicProvider(config),
+};
