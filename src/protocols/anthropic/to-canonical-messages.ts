@@ -62,8 +62,7 @@ function userMessages(blocks: AnthropicContentBlock[], i: number): Message[] {
       case 'tool_result': {
         user = undefined;
         if (results === undefined) out.push({ role: 'tool', content: (results = []) });
-        const content = block.content === undefined ? '' : block.content.map((p) => p.type === 'text' ? toText(p) : toImage(p));
-        results.push({ type: 'tool_result', toolCallId: block.tool_use_id, content, ...(block.is_error == null ? {} : { isError: block.is_error }) });
+        results.push({ type: 'tool_result', toolCallId: block.tool_use_id, content: toolResultContent(block), ...(block.is_error == null ? {} : { isError: block.is_error }) });
         break;
       }
       default:
@@ -73,6 +72,14 @@ function userMessages(blocks: AnthropicContentBlock[], i: number): Message[] {
   // An empty content array is still a (blank) user turn.
   if (out.length === 0) out.push({ role: 'user', content: [] });
   return out;
+}
+
+/** A result's content: one text as a plain string (the form every backend takes), else its parts. */
+function toolResultContent(block: Extract<AnthropicContentBlock, { type: 'tool_result' }>): ToolResultPart['content'] {
+  const blocks = block.content ?? [];
+  if (blocks.length === 0) return '';
+  if (blocks.length === 1 && blocks[0]!.type === 'text') return blocks[0]!.text;
+  return blocks.map((p) => p.type === 'text' ? toText(p) : toImage(p));
 }
 
 function assistantMessage(blocks: AnthropicContentBlock[], i: number): AssistantMessage {
