@@ -40,8 +40,9 @@ function describe(issue: z.core.$ZodIssue): string {
       return `Input should be ${alternatives(issue.values.map((v) => `'${String(v)}'`))}`;
     case 'invalid_union':
       if ((issue as { note?: string }).note === 'No matching discriminator') {
-        const options = (issue as { options?: unknown[] }).options ?? [];
-        return `Input tag ${JSON.stringify(issue.input ?? null)} does not match any of the expected tags: ${options.map((o) => `'${String(o)}'`).join(', ')}`;
+        const { options = [], discriminator = 'type' } = issue as { options?: unknown[]; discriminator?: string };
+        const tag = (issue.input as Record<string, unknown> | undefined)?.[discriminator];
+        return `Input tag '${String(tag)}' found using '${discriminator}' does not match any of the expected tags: ${options.map((o) => `'${String(o)}'`).join(', ')}`;
       }
       return 'Input does not match any of the accepted forms';
     case 'invalid_format':
