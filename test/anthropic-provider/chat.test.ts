@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { anthropicFixture, type AnthropicFixture } from '../support/anthropic-fixture.js';
+import { collectStream } from '../support/collect-stream.js';
 import { postRaw, sseData } from '../support/openai-fixture.js';
 
 const ask = { model: 'm1', messages: [{ role: 'user' as const, content: 'Hello' }] };
@@ -74,22 +74,18 @@ describe('OpenAI clients over an Anthropic upstream: text, request mapping, usag
 
   test('streaming: role first, text deltas, one finish_reason, [DONE]; the upstream was asked to stream', async () => {
     f.upstream.reply = { content: [{ type: 'text', text: 'Streaming works fine.' }], usage: { input_tokens: 5, output_tokens: 4 }, chunkSize: 3 };
-    const stream = await f.client.chat.completions.create({ ...ask, stream: true });
-    const chunks: ChatCompletionChunk[] = [];
-    for await (const chunk of stream) chunks.push(chunk);
-    assert.equal(chunks[0]!.choices[0]!.delta.role, 'assistant');
-    assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'Streaming works fine.');
-    assert.deepEqual(chunks.flatMap((c) => c.choices[0]?.finish_reason ? [c.choices[0].finish_reason] : []), ['stop']);
-    assert.ok(chunks.every((c) => c.usage == null));
+    const got = await collectStream(await f.client.chat.completions.create({ ...ask, stream: true }));
+    assert.equal(got.chunks[0]!.choices[0]!.delta.role, 'assistant');
+    assert.equal(got.text, 'Streaming works fine.');
+    assert.deepEqual(got.finishReasons, ['stop']);
+    assert.deepEqual(got.usages, []);
     assert.equal(f.upstream.last.body.stream, true);
   });
 
   test('streaming usage: input from message_start, cumulative message_delta totals taken once, never summed', async () => {
     f.upstream.reply = { content: [{ type: 'text', text: 'one two three four' }], usage: { input_tokens: 9, output_tokens: 4 }, chunkSize: 2 };
-    const stream = await f.client.chat.completions.create({ ...ask, stream: true, stream_options: { include_usage: true } });
-    const usages = [];
-    for await (const chunk of stream) if (chunk.usage) usages.push(chunk.usage);
-    assert.deepEqual(usages, [{ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 }]);
+    const got = await collectStream(await f.client.chat.completions.create({ ...ask, stream: true, stream_options: { include_usage: true } }));
+    assert.deepEqual(got.usages, [{ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 }]);
   });
 
   test('usage: cache reads and writes count as input, cache reads as cached', async () => {
@@ -107,10 +103,8 @@ describe('OpenAI clients over an Anthropic upstream: text, request mapping, usag
       f.upstream.reply = { content: [{ type: 'text', text: 'counting 1 2' }], stop_reason, stop_sequence, usage: { input_tokens: 2, output_tokens: 3 } };
       const r = await f.client.chat.completions.create({ ...ask, stop: ['END'] });
       assert.equal(r.choices[0]!.finish_reason, expected, stop_reason);
-      const stream = await f.client.chat.completions.create({ ...ask, stop: ['END'], stream: true });
-      let finish: string | null = null;
-      for await (const chunk of stream) finish = chunk.choices[0]?.finish_reason ?? finish;
-      assert.equal(finish, expected, `${stop_reason}, streamed`);
+      const got = await collectStream(await f.client.chat.completions.create({ ...ask, stop: ['END'], stream: true }));
+      assert.deepEqual(got.finishReasons, [expected], `${stop_reason}, streamed`);
     }
   });
 
@@ -124,19 +118,9 @@ describe('OpenAI clients over an Anthropic upstream: text, request mapping, usag
     assert.equal(message.reasoning_content, 'Let me think about it.');
     assert.equal(message.content, 'Done.');
 
-    const stream = await f.client.chat.completions.create({ ...ask, stream: true });
-    let reasoning = '';
-    let text = '';
-    let reasoningBeforeText = true;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { reasoning_content?: string; content?: string } | undefined;
-      if (delta?.reasoning_content && text !== '') reasoningBeforeText = false;
-      reasoning += delta?.reasoning_content ?? '';
-      text += delta?.content ?? '';
-    }
-    assert.equal(reasoning, 'Let me think about it.');
-    assert.equal(text, 'Done.');
-    assert.ok(reasoningBeforeText);
+    const got = await collectStream(await f.client.chat.completions.create({ ...ask, stream: true }));
+    assert.equal(got.reasoning, 'Let me think about it.');
+    assert.equal(got.text, 'Done.');
   });
 
   test('reasoning_effort becomes thinking.budget_tokens (documented numbers), inside the client max_tokens', async () => {

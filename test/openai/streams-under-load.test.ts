@@ -2,16 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openAIFixture, postRaw, type OpenAIFixture } from '../support/openai-fixture.js';
+import { until } from '../support/until.js';
 
 const ask = { model: 'm1', messages: [{ role: 'user' as const, content: 'hi' }] };
 
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('client aborts, heartbeats and concurrency', () => {
   let f: OpenAIFixture;
