@@ -1,0 +1,196 @@
+import { LlamaChat, resolveChatWrapper, TokenBias, type ChatHistoryItem, type ChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
+import { invalidRequest, LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
+import { toChatHistory } from './chat-history.js';
+import { EventChannel } from './event-channel.js';
+import { generateChoice, type ChoiceOptions } from './generate-choice.js';
+import { sharedLlama } from './engine.js';
+import { toGrammarSchema } from './json-schema-grammar.js';
+import { checkRequest } from './request-checks.js';
+import { samplingFor } from './sampling.js';
+import { SlotPool } from './slot-pool.js';
+import { forcingCalls, toolPlan, type ToolPlan } from './tool-functions.js';
+
+export interface ModelOptions {
+  /** The provider's name, for messages. */
+  name: string;
+  path: string;
+  /** Tokens per sequence; undefined: the model's training context, at most 4096. */
+  contextSize?: number;
+  parallel: number;
+  threads: number;
+  batchSize?: number;
+  maxQueue: number;
+}
+
+/** A request rendered through the chat template and counted. */
+interface Rendered {
+  history: ChatHistoryItem[];
+  tools: ToolPlan;
+  wrapper: ChatWrapper;
+  tokens: Token[];
+}
+
+/**
+ * One GGUF model in memory: its context with `parallel` sequences handed
+ * out by a SlotPool, and its chat template resolved once (resolving costs
+ * ~0.5 s of CPU, so never per request).
+ */
+export class LoadedModel {
+  readonly #llama: Llama;
+  readonly #model: LlamaModel;
+  readonly #context: LlamaContext;
+  readonly #wrapper: ChatWrapper;
+  readonly #pool: SlotPool<LlamaContextSequence>;
+  readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
+  readonly contextSize: number;
+
+  private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, options: ModelOptions) {
+    this.#llama = llama;
+    this.#model = model;
+    this.#context = context;
+    this.#wrapper = resolveChatWrapper(model);
+    this.contextSize = context.contextSize;
+    const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
+    this.#pool = new SlotPool(sequences, { maxQueue: options.maxQueue, name: options.name });
+  }
+
+  static async load(options: ModelOptions): Promise<LoadedModel> {
+    const llama = await sharedLlama();
+    const model = await llama.loadModel({ modelPath: options.path });
+    try {
+      const context = await model.createContext({
+        contextSize: options.contextSize ?? Math.min(model.trainContextSize, 4096),
+        sequences: options.parallel,
+        threads: options.threads,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      });
+      return new LoadedModel(llama, model, context, options);
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
+  }
+
+  /** A short description for the startup log. */
+  get description(): string {
+    return `${this.#wrapper.wrapperName} template, context ${this.contextSize} tokens x ${this.#context.totalSequences} sequences`;
+  }
+
+  /** Input tokens of a request, exactly as the engine will see them. */
+  countTokens(req: ChatRequest): number {
+    return this.#render(req).tokens.length;
+  }
+
+  async *generate(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    checkRequest(req, this.#model.tokenizer.length);
+    const rendered = this.#render(req);
+    const room = this.contextSize - rendered.tokens.length;
+    if (room < 1 || (req.maxTokens !== undefined && req.maxTokens > room)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);
+    const grammar = await this.#grammarFor(req);
+
+    const sequence = await this.#pool.acquire(signal);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const channel = new EventChannel<StreamEvent>();
+    const cached = commonPrefix(sequence.contextTokens, rendered.tokens);
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: rendered.wrapper });
+    const running = (async () => {
+      let outputTokens = 0;
+      for (let choice = 0; choice < req.n; choice++) {
+        const options: ChoiceOptions = {
+          ...samplingFor(req, choice, this.contextSize),
+          signal: stop.signal,
+          maxTokens: req.maxTokens ?? room,
+          // No context shift: the prompt was checked to fit, and generation stops at the context's end.
+          contextShift: { strategy: () => { throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens); } },
+          ...(req.stop === undefined ? {} : { customStopTriggers: req.stop }),
+          ...(req.logitBias === undefined ? {} : { tokenBias: this.#tokenBias(req.logitBias) }),
+          ...(grammar === undefined ? {} : { grammar }),
+          ...(rendered.tools.functions === undefined ? {} : {
+            functions: rendered.tools.functions,
+            documentFunctionParams: true,
+            ...(req.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
+          }),
+          ...(req.reasoning?.budgetTokens !== undefined || req.reasoning?.effort === 'none'
+            ? { budgets: { thoughtTokens: req.reasoning.effort === 'none' ? 0 : req.reasoning.budgetTokens } }
+            : {}),
+        } as ChoiceOptions;
+        outputTokens += await generateChoice(chat, rendered.history, options, choice, (e) => channel.push(e));
+      }
+      channel.push({ type: 'usage', usage: { inputTokens: rendered.tokens.length, outputTokens, cachedInputTokens: cached } });
+    })().then(() => channel.end(), (error: unknown) => channel.fail(stop.signal.aborted ? stop.signal.reason : engineError(error)));
+
+    try {
+      yield* channel;
+    } finally {
+      stop.abort(new Error('generation stopped'));
+      signal.removeEventListener('abort', onAbort);
+      await running;
+      chat.dispose({ disposeSequence: false });
+      this.#pool.release(sequence);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#pool.drain(new LinguaError('unavailable', 'The model is shutting down.'));
+    await this.#context.dispose();
+    await this.#model.dispose();
+  }
+
+  #render(req: ChatRequest): Rendered {
+    const history = toChatHistory(req.messages);
+    const tools = toolPlan(req);
+    const wrapper = tools.forced ? forcingCalls(this.#wrapper) : this.#wrapper;
+    const state = wrapper.generateContextState({
+      chatHistory: history,
+      ...(tools.functions === undefined ? {} : { availableFunctions: tools.functions, documentFunctionParams: true }),
+    });
+    return { history, tools, wrapper, tokens: state.contextText.tokenize(this.#model.tokenizer) };
+  }
+
+  #grammarFor(req: ChatRequest): Promise<LlamaGrammar> | undefined {
+    const format = req.responseFormat;
+    if (format === undefined || format.type === 'text') return undefined;
+    const key = format.type === 'json_object' ? 'json' : JSON.stringify(format.schema);
+    let grammar = this.#grammars.get(key);
+    if (grammar === undefined) {
+      grammar = format.type === 'json_object'
+        ? this.#llama.getGrammarFor('json')
+        : this.#createJsonSchemaGrammar(toGrammarSchema(format.schema, 'response_format.json_schema.schema', true));
+      if (this.#grammars.size >= 64) this.#grammars.delete(this.#grammars.keys().next().value!);
+      this.#grammars.set(key, grammar);
+      grammar.catch(() => this.#grammars.delete(key));
+    }
+    return grammar;
+  }
+
+  #createJsonSchemaGrammar(schema: GbnfJsonSchema): Promise<LlamaGrammar> {
+    // Its signature infers a schema type from a literal; ours is built at run time.
+    return (this.#llama.createGrammarForJsonSchema as (s: GbnfJsonSchema) => Promise<LlamaGrammar>).call(this.#llama, schema);
+  }
+
+  #tokenBias(bias: Record<string, number>): TokenBias {
+    const tokenBias = new TokenBias(this.#model.tokenizer);
+    for (const [id, value] of Object.entries(bias)) tokenBias.set(Number(id) as Token, { logit: value });
+    return tokenBias;
+  }
+}
+
+function contextExceeded(contextSize: number, prompt: number, maxTokens: number | undefined): LinguaError {
+  const message = maxTokens === undefined
+    ? `This model's maximum context length is ${contextSize} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`
+    : `This model's maximum context length is ${contextSize} tokens. However, you requested ${prompt + maxTokens} tokens (${prompt} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`;
+  return invalidRequest(message, 'messages', 'context_length_exceeded');
+}
+
+function engineError(error: unknown): LinguaError {
+  if (error instanceof LinguaError) return error;
+  return new LinguaError('internal', `The local engine failed: ${(error as Error).message}`, { cause: error });
+}
+
+function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
