@@ -23,12 +23,14 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
   ctx.inflight.add(controller);
 
   let usage: Usage | undefined;
-  const observed = observeUsage(ctx.router.stream(model, request, controller.signal), (u) => { usage = u; });
+  const backend = ctx.router.stream(model, request, controller.signal);
   let failure: LinguaError | undefined;
   try {
     if (!request.stream) {
       try {
-        const result = await foldStream(observed);
+        // The folded result carries the usage: no observing layer on this path.
+        const result = await foldStream(backend);
+        usage = result.usage;
         reply.header('content-type', 'application/json; charset=utf-8');
         await reply.send(JSON.stringify(protocol.encodeResult(result, request)));
       } catch (error) {
@@ -38,6 +40,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       return;
     }
     reply.hijack();
+    const observed = observeUsage(backend, (u) => { usage = u; });
     let events: AsyncIterator<StreamEvent> = observed[Symbol.asyncIterator]();
     const start: StreamStart = {};
     if (protocol.countsInputFirst) {

@@ -28,6 +28,8 @@ export class UpstreamExchange {
   readonly #onAbort = () => this.#controller.abort();
   #timer: NodeJS.Timeout | undefined;
   #timedOut = false;
+  /** The response body was read to its end: nothing is left to abort. */
+  #finished = false;
 
   constructor(p: UpstreamPost) {
     this.#p = p;
@@ -66,6 +68,7 @@ export class UpstreamExchange {
   async json(response: Dispatcher.ResponseData): Promise<unknown> {
     let text: string;
     try { text = await response.body.text(); } catch (error) { throw this.#failure(error); }
+    this.#finished = true;
     try { return JSON.parse(text); } catch {
       throw new LinguaError('upstream', `upstream provider '${this.#p.provider}' returned a body that is not JSON`);
     }
@@ -81,6 +84,7 @@ export class UpstreamExchange {
     } catch (error) {
       throw this.#failure(error);
     }
+    this.#finished = true;
     for (const event of decoder.end()) yield event;
   }
 
@@ -101,7 +105,9 @@ export class UpstreamExchange {
     clearTimeout(this.#timer);
     this.#p.signal.removeEventListener('abort', this.#onAbort);
     // An unfinished exchange (client gone, consumer stopped early) ends now.
-    if (!this.#controller.signal.aborted) this.#controller.abort();
+    // A finished one is left alone: aborting costs an exception with a stack
+    // trace and event dispatch on every request, for nothing.
+    if (!this.#finished && !this.#controller.signal.aborted) this.#controller.abort();
   }
 
   #failure(error: unknown): LinguaError {
