@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { serve } from './serve.js';
+import { addLocalModels } from './providers/llama-cpp/zero-config.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -10,7 +11,7 @@ function portNumber(value: string): number {
   return port;
 }
 
-interface ServeOptions { config?: string; host?: string; port?: number }
+interface ServeOptions { config?: string; host?: string; port?: number; model?: string; modelName?: string }
 
 async function loadConfig(options: ServeOptions): Promise<Config> {
   const file = options.config ?? process.env.LINGUA_CONFIG;
@@ -22,11 +23,16 @@ async function loadConfig(options: ServeOptions): Promise<Config> {
 
 async function runServe(options: ServeOptions): Promise<void> {
   const config = await loadConfig(options);
+  const demoNotice = await addLocalModels(config, options);
   const { lingua, url, logger } = await serve(config);
   const models = lingua.context.router.models().map((m) => m.name);
   logger.info({ url, models }, `Lingua listening on ${url}`);
   process.stdout.write(`Lingua listening on ${url}\n`);
   process.stdout.write(models.length > 0 ? `Serving models: ${models.join(', ')}\n` : 'No models configured: add some under `models` in the config file.\n');
+  if (demoNotice !== undefined) {
+    logger.warn({ model: 'lingua-demo' }, demoNotice);
+    process.stdout.write(`${demoNotice}\n`);
+  }
   if (config.keys.length === 0) process.stdout.write('No API keys configured: any caller on this machine is accepted.\n');
 
   let stopping = false;
@@ -52,6 +58,8 @@ program.command('serve')
   .option('-c, --config <file>', 'YAML config file (default: $LINGUA_CONFIG)')
   .option('--host <host>', 'address to listen on (default 127.0.0.1)')
   .option('-p, --port <port>', 'port to listen on (default 8080)', portNumber)
+  .option('-m, --model <file>', 'serve this GGUF model (a file or hf:ORG/REPO/FILE.gguf) with the local engine')
+  .option('--model-name <name>', 'the name clients use for --model (default: the file name)')
   .action(async (options: ServeOptions) => {
     try {
       await runServe(options);
