@@ -309,21 +309,4 @@ describe('POST /v1/messages (non-streaming) over an OpenAI-compatible upstream',
     ]);
     assert.equal(f.scripted.last.model, 's-model');
   });
-
-  test('a signed and a redacted reasoning from the backend become thinking (with its signature) and redacted_thinking', async () => {
-    f.scripted.script = [
-      { type: 'reasoning', choice: 0, text: 'Deep thought.' },
-      { type: 'reasoning_signature', choice: 0, signature: 'sig-xyz' },
-      { type: 'reasoning_redacted', choice: 0, data: 'REDACTED==' },
-      { type: 'text', choice: 0, text: '42' },
-      { type: 'finish', choice: 0, finish: { reason: 'stop' } },
-      { type: 'usage', usage: { inputTokens: 3, outputTokens: 9 } },
-    ];
-    const m = await f.client.messages.create({ model: 's1', max_tokens: 5, messages: [hello] });
-    assert.deepEqual(m.content, [
-      { type: 'thinking', thinking: 'Deep thought.', signature: 'sig-xyz' },
-      { type: 'redacted_thinking', data: 'REDACTED==' },
-      { type: 'text', text: '42' },
-    ]);
-  });
 });

@@ -152,12 +152,14 @@ describe('POST /v1/messages streaming', () => {
       { type: 'content_block_delta', index: 2, delta: { type: 'text_delta', text: 'Done.' } },
       { type: 'content_block_stop', index: 2 },
     ]);
-    const m = await f.client.messages.stream({ model: 's1', max_tokens: 50, messages: hi }).finalMessage();
-    assert.deepEqual(m.content, [
+    const expected = [
       { type: 'thinking', thinking: 'Step one. Step two.', signature: 'EqoBCkgIARABGAIiQL2U' },
       { type: 'redacted_thinking', data: 'ENCRYPTED==' },
       { type: 'text', text: 'Done.' },
-    ]);
+    ];
+    assert.deepEqual((await f.client.messages.stream({ model: 's1', max_tokens: 50, messages: hi }).finalMessage()).content, expected);
+    // The same events, not streamed, give the same blocks.
+    assert.deepEqual((await f.client.messages.create({ model: 's1', max_tokens: 50, messages: hi })).content, expected);
   });
 
   test('stop sequence left in the streamed text: held back, taken out, reported in message_delta', async () => {
