@@ -221,15 +221,17 @@ describe('POST /v1/messages streaming', () => {
     assert.equal(ofType(frames, 'message_stop').length, 0);
   });
 
-  test('a provider that fails to count: message_start falls back to the estimate', async () => {
-    const failing = await messagesFixture({ scripted: new ScriptedProvider('scripted', { count: new LinguaError('upstream', 'count endpoint down') }) });
-    try {
-      failing.scripted.script = [{ type: 'text', choice: 0, text: 'ok' }, { type: 'finish', choice: 0, finish: { reason: 'stop' } }];
-      const frames = anthropicFrames((await postAnthropic(`${failing.server.url}/v1/messages`, { model: 's1', max_tokens: 50, stream: true, messages: hi })).text);
-      assertWellFormed(frames);
-      assert.equal(frames[0]!.data.message.usage.input_tokens, 8);
-    } finally { await failing.close(); }
-  });
+  for (const [name, count] of [['fails', new LinguaError('upstream', 'count endpoint down')], ['never answers', 'never']] as const) {
+    test(`a provider whose count ${name}: message_start falls back to the estimate`, { timeout: 15_000 }, async () => {
+      const failing = await messagesFixture({ scripted: new ScriptedProvider('scripted', { count }) });
+      try {
+        failing.scripted.script = [{ type: 'text', choice: 0, text: 'ok' }, { type: 'finish', choice: 0, finish: { reason: 'stop' } }];
+        const frames = anthropicFrames((await postAnthropic(`${failing.server.url}/v1/messages`, { model: 's1', max_tokens: 50, stream: true, messages: hi })).text);
+        assertWellFormed(frames);
+        assert.equal(frames[0]!.data.message.usage.input_tokens, 8);
+      } finally { await failing.close(); }
+    });
+  }
 });
 
 describe('POST /v1/messages streaming: ping while the backend is silent', () => {

@@ -17,14 +17,19 @@ export class ScriptedProvider implements Provider {
   readonly counted: Array<{ request: ChatRequest; model: string }> = [];
   countTokens?: (request: ChatRequest, model: string, signal: AbortSignal) => Promise<number>;
 
-  /** `count`: what `countTokens` answers (a number, or an error to throw); absent, the provider cannot count. */
-  constructor(name: string, options: { count?: number | Error } = {}) {
+  /**
+   * `count`: what `countTokens` answers (a number, an error to throw, or
+   * `never`: a count that never ends, its signal ignored); absent, the
+   * provider cannot count.
+   */
+  constructor(name: string, options: { count?: number | Error | 'never' } = {}) {
     this.name = name;
     const count = options.count;
     if (count !== undefined) {
       this.countTokens = async (request, model) => {
         this.counted.push({ request, model });
         if (count instanceof Error) throw count;
+        if (count === 'never') return new Promise<number>(() => {});
         return count;
       };
     }
