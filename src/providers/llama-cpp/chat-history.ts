@@ -50,7 +50,7 @@ export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
         for (const r of m.content) {
           const call = calls.get(r.toolCallId);
           if (call === undefined) throw invalidRequest(`No assistant tool call has the id '${r.toolCallId}'.`, `messages[${i}].tool_call_id`);
-          call.result = typeof r.content === 'string' ? r.content : joinText(r.content.filter((p): p is TextPart => p.type === 'text'));
+          call.result = resultValue(typeof r.content === 'string' ? r.content : joinText(r.content.filter((p): p is TextPart => p.type === 'text')));
         }
         break;
     }
@@ -62,6 +62,18 @@ export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
 
 function joinText(parts: readonly TextPart[]): string {
   return parts.map((p) => p.text).join('\n\n');
+}
+
+/**
+ * node-llama-cpp renders a tool result as a JSON value: a result that is a
+ * JSON text goes in as that value, any other text as a JSON string.
+ */
+function resultValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function parseArguments(text: string, param: string): unknown {

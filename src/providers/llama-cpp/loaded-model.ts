@@ -43,6 +43,7 @@ export class LoadedModel {
   readonly #pool: SlotPool<LlamaContextSequence>;
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
   readonly contextSize: number;
+  readonly #vocabularySize: number;
 
   private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, options: ModelOptions) {
     this.#llama = llama;
@@ -50,6 +51,8 @@ export class LoadedModel {
     this.#context = context;
     this.#wrapper = resolveChatWrapper(model);
     this.contextSize = context.contextSize;
+    const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
+    this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
     const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
     this.#pool = new SlotPool(sequences, { maxQueue: options.maxQueue, name: options.name });
   }
@@ -82,7 +85,7 @@ export class LoadedModel {
   }
 
   async *generate(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
-    checkRequest(req, this.#model.tokenizer.length);
+    checkRequest(req, this.#vocabularySize);
     const rendered = this.#render(req);
     const room = this.contextSize - rendered.tokens.length;
     if (room < 1 || (req.maxTokens !== undefined && req.maxTokens > room)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);

@@ -71,6 +71,8 @@ export function llamaGguf(options: { name: string; shape: LlamaShape; vocab: Spm
     ['tokenizer.ggml.eos_token_id', u32(vocab.eos)],
     ['tokenizer.ggml.add_bos_token', bool(false)],
     ['tokenizer.ggml.add_eos_token', bool(false)],
+    // No "▁" in front of each text fragment: a prompt tokenizes the same whole or in pieces.
+    ['tokenizer.ggml.add_space_prefix', bool(false)],
     ['tokenizer.chat_template', str(options.chatTemplate)],
   ] as const;
   const tensors: GgufTensor[] = llamaWeightSlots(shape, vocab.size).map((slot) => ({
