@@ -25,16 +25,7 @@ async function runServe(options: ServeOptions): Promise<void> {
   const config = await loadConfig(options);
   const demoNotice = await addLocalModels(config, options);
   const { lingua, url, logger } = await serve(config);
-  const models = lingua.context.router.models().map((m) => m.name);
-  logger.info({ url, models }, `Lingua listening on ${url}`);
-  process.stdout.write(`Lingua listening on ${url}\n`);
-  process.stdout.write(models.length > 0 ? `Serving models: ${models.join(', ')}\n` : 'No models configured: add some under `models` in the config file.\n');
-  if (demoNotice !== undefined) {
-    logger.warn({ model: 'lingua-demo' }, demoNotice);
-    process.stdout.write(`${demoNotice}\n`);
-  }
-  if (config.keys.length === 0) process.stdout.write('No API keys configured: any caller on this machine is accepted.\n');
-
+  // Signals are handled before anything is printed: a script may send one as soon as it reads the URL.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -47,6 +38,15 @@ async function runServe(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const models = lingua.context.router.models().map((m) => m.name);
+  logger.info({ url, models }, `Lingua listening on ${url}`);
+  process.stdout.write(`Lingua listening on ${url}\n`);
+  process.stdout.write(models.length > 0 ? `Serving models: ${models.join(', ')}\n` : 'No models configured: add some under `models` in the config file.\n');
+  if (demoNotice !== undefined) {
+    logger.warn({ model: 'lingua-demo' }, demoNotice);
+    process.stdout.write(`${demoNotice}\n`);
+  }
+  if (config.keys.length === 0) process.stdout.write('No API keys configured: any caller on this machine is accepted.\n');
 }
 
 const program = new Command('lingua')
