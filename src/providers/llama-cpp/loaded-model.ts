@@ -1,9 +1,9 @@
-import { LlamaChat, resolveChatWrapper, TokenBias, type ChatHistoryItem, type ChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
+import { LlamaChat, TokenBias, type ChatHistoryItem, type ChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
 import { invalidRequest, LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
 import { toChatHistory } from './chat-history.js';
 import { EventChannel } from './event-channel.js';
 import { generateChoice, type ChoiceOptions } from './generate-choice.js';
-import { sharedLlama } from './engine.js';
+import { chatWrapperFor, sharedLlama } from './engine.js';
 import { toGrammarSchema } from './json-schema-grammar.js';
 import { checkRequest } from './request-checks.js';
 import { samplingFor } from './sampling.js';
@@ -32,8 +32,7 @@ interface Rendered {
 
 /**
  * One GGUF model in memory: its context with `parallel` sequences handed
- * out by a SlotPool, and its chat template resolved once (resolving costs
- * ~0.5 s of CPU, so never per request).
+ * out by a SlotPool, and its chat template resolved once (never per request).
  */
 export class LoadedModel {
   readonly #llama: Llama;
@@ -49,7 +48,7 @@ export class LoadedModel {
     this.#llama = llama;
     this.#model = model;
     this.#context = context;
-    this.#wrapper = resolveChatWrapper(model);
+    this.#wrapper = chatWrapperFor(model);
     this.contextSize = context.contextSize;
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
     this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
