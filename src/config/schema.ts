@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { providerFactories } from '../providers/registry.js';
+import { paramRangesSchema } from '../params/param-ranges-schema.js';
+import { searchConfigSchema } from '../search/search-config.js';
 
 const serverSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -28,11 +30,14 @@ const modelSchema = z.object({
   /** The backend's own model id; defaults to `name`. */
   model: z.string().min(1).optional(),
   owned_by: z.string().default('lingua'),
+  /** Narrower parameter ranges than the protocol's (Ling models: `temperature: { min: 0, max: 1 }`). */
+  params: paramRangesSchema.optional(),
 }).strict();
 
 const providerSchema = z.discriminatedUnion(
   'type',
-  providerFactories.map((f) => f.schema.strict()) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  // `native_search`: the provider serves `enable_search` itself (Ant Ling's API); see docs/search.md.
+  providerFactories.map((f) => f.schema.extend({ native_search: z.boolean().default(false) }).strict()) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
 export const configSchema = z.object({
@@ -40,6 +45,8 @@ export const configSchema = z.object({
   keys: z.array(keySchema).default([]),
   providers: z.array(providerSchema).default([]),
   models: z.array(modelSchema).default([]),
+  /** The web search backend for `enable_search`; see docs/search.md. */
+  search: searchConfigSchema.optional(),
 }).strict().superRefine((config, ctx) => {
   const providers = new Set<string>();
   config.providers.forEach((p, i) => {

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { KeyStore } from '../auth/key-store.js';
 import { LinguaError } from '../canonical/index.js';
-import type { Config } from '../config/schema.js';
+import type { Config, ProviderConfig } from '../config/schema.js';
 import type { Logger } from '../lib/logger.js';
 import { anthropicRoutes } from '../protocols/anthropic/routes.js';
 import { renderAnthropicError } from '../protocols/anthropic/render-error.js';
@@ -13,6 +13,8 @@ import { renderOpenAIError } from '../protocols/openai/render-error.js';
 import type { Provider } from '../providers/provider.js';
 import { providerFactories } from '../providers/registry.js';
 import { Router } from '../router/router.js';
+import { ParamRanges } from '../params/param-ranges.js';
+import { nativeSearchModels, SearchService } from '../search/search-service.js';
 import type { ServerContext } from './context.js';
 
 export interface Lingua {
@@ -41,6 +43,8 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     heartbeatMs: config.server.heartbeat_s * 1000,
     inflight: new Set(),
     startedAt: Math.floor(Date.now() / 1000),
+    paramRanges: new ParamRanges(config.models),
+    search: new SearchService(config.search, { native: nativeSearchModels(config.providers as ProviderConfig[], config.models) }),
   };
 
   const app = Fastify({
@@ -86,6 +90,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     await closing;
     clearTimeout(deadline);
     await Promise.all([...providers.values()].map((p) => p.close()));
+    await context.search.close();
   };
 
   return { app, context, providers, close };

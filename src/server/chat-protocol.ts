@@ -12,6 +12,11 @@ export interface StreamEncoder {
   error(error: LinguaError): string;
   /** A keep-alive frame for a silent backend. */
   heartbeat(): string;
+  /**
+   * A frame carrying response-level fields that have no event of their own
+   * (web search's `search_results`). Protocols without one leave it out.
+   */
+  annotate?(fields: Record<string, unknown>): string;
 }
 
 /** What the pipeline knows when a stream starts. */

@@ -1,5 +1,7 @@
 import type { KeyStore } from '../auth/key-store.js';
+import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
+import type { SearchService } from '../search/search-service.js';
 
 /** What request handlers need from the running server; built once per app. */
 export interface ServerContext {
@@ -10,4 +12,8 @@ export interface ServerContext {
   inflight: Set<AbortController>;
   /** Unix seconds the server started (the `created` of listed models). */
   startedAt: number;
+  /** Per-model parameter ranges (`models[].params`), checked after decoding. */
+  paramRanges: ParamRanges;
+  /** Who serves `enable_search`: the backend, Lingua's search loop, or nobody (docs/search.md). */
+  search: SearchService;
 }

@@ -16,6 +16,8 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
   const key = ctx.keys.authenticate(protocol.apiKey(req.headers));
   const request = protocol.decode(req.body);
   const model = ctx.router.resolve(request.model);
+  ctx.paramRanges.check(model.name, request);
+  const search = ctx.search.plan(model.name, request);
 
   const controller = new AbortController();
   const onClose = () => { if (!reply.raw.writableFinished) controller.abort(); };
@@ -23,7 +25,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
   ctx.inflight.add(controller);
 
   let usage: Usage | undefined;
-  const backend = ctx.router.stream(model, request, controller.signal);
+  const backend = search.stream((r) => ctx.router.stream(model, r, controller.signal), controller.signal);
   let failure: LinguaError | undefined;
   try {
     if (!request.stream) {
@@ -32,7 +34,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
         const result = await foldStream(backend);
         usage = result.usage;
         reply.header('content-type', 'application/json; charset=utf-8');
-        await reply.send(JSON.stringify(protocol.encodeResult(result, request)));
+        await reply.send(JSON.stringify(search.annotateResult(protocol.encodeResult(result, request))));
       } catch (error) {
         failure = asLinguaError(error, req.log);
         throw failure;
@@ -47,7 +49,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       const counting = countInputTokens({ entry: model, request, signal: controller.signal, logger: req.log, fallback: true });
       ({ inputTokens: start.inputTokens, events } = await startWithInputCount(events, counting.then((c) => c.inputTokens)));
     }
-    const encoder = protocol.streamEncoder(request, start);
+    const encoder = search.annotateStream(protocol.streamEncoder(request, start));
     failure = await streamResponse({
       raw: reply.raw,
       events,

@@ -45,9 +45,8 @@ describe('POST /v1/chat/completions over an OpenAI-compatible upstream', () => {
       user: 'u-1',
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, strict: true } },
       reasoning_effort: 'low',
-      // @ts-expect-error vendor extensions (seed 000) must pass through untouched
-      enable_search: true,
-      search_options: { forced_search: true },
+      // @ts-expect-error vendor extensions pass through untouched (seed 000's enable_search: see test/search/)
+      chat_template_kwargs: { enable_thinking: false },
     });
     const body = f.upstream.last.body;
     assert.deepEqual(body.messages, [
@@ -65,8 +64,7 @@ describe('POST /v1/chat/completions over an OpenAI-compatible upstream', () => {
     assert.equal(body.user, 'u-1');
     assert.deepEqual(body.response_format, { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, strict: true } });
     assert.equal(body.reasoning_effort, 'low');
-    assert.equal(body.enable_search, true);
-    assert.deepEqual(body.search_options, { forced_search: true });
+    assert.deepEqual(body.chat_template_kwargs, { enable_thinking: false });
   });
 
   test('streaming: role first, content deltas, one finish_reason, [DONE]; usage stripped when not asked', async () => {

@@ -40,6 +40,8 @@ export interface FakeMessage {
  */
 export class FakeAnthropic extends FakeUpstream {
   reply: FakeMessage = { content: [{ type: 'text', text: 'Hello from the fake Anthropic upstream.' }], usage: { input_tokens: 12, output_tokens: 8 } };
+  /** When set, chooses the reply for each request (instead of `reply`). */
+  replyFor: ((req: RecordedRequest) => FakeMessage) | undefined;
   streaming = true;
   countTokens: number | undefined;
 
@@ -51,9 +53,10 @@ export class FakeAnthropic extends FakeUpstream {
       return;
     }
     if (!recorded.path.endsWith('/messages')) return sendError(res, 404, 'not_found_error', 'Not found');
-    if (recorded.body.stream === true && this.streaming) return streamMessage(this.reply, recorded, res);
+    const reply = this.replyFor?.(recorded) ?? this.reply;
+    if (recorded.body.stream === true && this.streaming) return streamMessage(reply, recorded, res);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(message(this.reply, recorded)));
+    res.end(JSON.stringify(message(reply, recorded)));
   }
 }
 

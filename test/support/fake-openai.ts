@@ -61,7 +61,7 @@ export function completion(reply: FakeReply, req: RecordedRequest): Record<strin
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function streamReply(reply: FakeReply, req: RecordedRequest, res: ServerResponse): Promise<void> {
+export async function streamReply(reply: FakeReply, req: RecordedRequest, res: ServerResponse): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const size = reply.chunkSize ?? 4;
   const base = { id: 'chatcmpl-upstream', object: 'chat.completion.chunk', created: 1700000000, model: req.body.model };

@@ -66,6 +66,11 @@ export class OpenAIStreamEncoder {
     return ': ping\n\n';
   }
 
+  /** Response-level fields (e.g. `search_results`) in a chunk with `choices: []`. */
+  annotate(fields: Record<string, unknown>): string {
+    return `${this.#prefix}]${this.#includeUsage ? ',"usage":null' : ''},${JSON.stringify(fields).slice(1)}\n\n`;
+  }
+
   #frame(choice: number, delta: string): string {
     return `${this.#prefix}{"index":${choice},"delta":${delta},"logprobs":null,"finish_reason":null}${this.#suffix}`;
   }
