@@ -122,16 +122,18 @@ class ByteWriter {
     return at;
   }
 
-  u8(v: number): void { this.#view.setUint8(this.#reserve(1), v); }
-  u32(v: number): void { this.#view.setUint32(this.#reserve(4), v, true); }
-  i32(v: number): void { this.#view.setInt32(this.#reserve(4), v, true); }
-  f32(v: number): void { this.#view.setFloat32(this.#reserve(4), v, true); }
-  u64(v: number): void { this.#view.setBigUint64(this.#reserve(8), BigInt(v), true); }
+  // Reserve first: growing replaces the buffer and its view.
+  u8(v: number): void { const at = this.#reserve(1); this.#view.setUint8(at, v); }
+  u32(v: number): void { const at = this.#reserve(4); this.#view.setUint32(at, v, true); }
+  i32(v: number): void { const at = this.#reserve(4); this.#view.setInt32(at, v, true); }
+  f32(v: number): void { const at = this.#reserve(4); this.#view.setFloat32(at, v, true); }
+  u64(v: number): void { const at = this.#reserve(8); this.#view.setBigUint64(at, BigInt(v), true); }
 
   string(s: string): void {
     const bytes = new TextEncoder().encode(s);
     this.u64(bytes.length);
-    this.#buf.set(bytes, this.#reserve(bytes.length));
+    const at = this.#reserve(bytes.length);
+    this.#buf.set(bytes, at);
   }
 
   /** Zero bytes up to the next multiple of the alignment. */
