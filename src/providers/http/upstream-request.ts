@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { LinguaError } from '../../canonical/index.js';
 import { SseDecoder, type ServerSentEvent } from '../../lib/sse-decoder.js';
+import { AbortHandle } from './abort-handle.js';
 import { parseRetryAfter, upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
 
 export interface UpstreamPost {
@@ -24,8 +25,8 @@ export interface UpstreamPost {
  */
 export class UpstreamExchange {
   readonly #p: UpstreamPost;
-  readonly #controller = new AbortController();
-  readonly #onAbort = () => this.#controller.abort();
+  readonly #abort = new AbortHandle();
+  readonly #onAbort = () => this.#abort.abort();
   #timer: NodeJS.Timeout | undefined;
   #timedOut = false;
   /** The response body was read to its end: nothing is left to abort. */
@@ -40,7 +41,7 @@ export class UpstreamExchange {
     if (p.signal.aborted) throw this.#failure(p.signal.reason);
     p.signal.addEventListener('abort', this.#onAbort, { once: true });
     if (!p.stream) {
-      this.#timer = setTimeout(() => { this.#timedOut = true; this.#controller.abort(); }, p.timeoutS * 1000);
+      this.#timer = setTimeout(() => { this.#timedOut = true; this.#abort.abort(); }, p.timeoutS * 1000);
     }
     let response: Dispatcher.ResponseData;
     try {
@@ -49,7 +50,7 @@ export class UpstreamExchange {
         path: p.path,
         headers: p.headers,
         body: p.body,
-        signal: this.#controller.signal,
+        signal: this.#abort,
         headersTimeout: p.timeoutS * 1000,
         bodyTimeout: (p.stream ? p.idleTimeoutS : p.timeoutS) * 1000,
       });
@@ -107,7 +108,7 @@ export class UpstreamExchange {
     // An unfinished exchange (client gone, consumer stopped early) ends now.
     // A finished one is left alone: aborting costs an exception with a stack
     // trace and event dispatch on every request, for nothing.
-    if (!this.#finished && !this.#controller.signal.aborted) this.#controller.abort();
+    if (!this.#finished) this.#abort.abort();
   }
 
   #failure(error: unknown): LinguaError {
