@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { anthropicFixture, type AnthropicFixture } from '../support/anthropic-fixture.js';
 import { collectStream } from '../support/collect-stream.js';
+import { sendError } from '../support/fake-anthropic.js';
 import { postRaw, sseData } from '../support/openai-fixture.js';
 
 const ask = { model: 'm1', messages: [{ role: 'user' as const, content: 'Hello' }] };
@@ -143,6 +144,25 @@ describe('OpenAI clients over an Anthropic upstream: text, request mapping, usag
 
     await f.client.chat.completions.create({ ...ask, reasoning_effort: 'none' });
     assert.equal(f.upstream.last.body.thinking, undefined);
+  });
+
+  test('the enveloped endpoint (seed 002) over the same upstream: success and failure envelopes', async () => {
+    f.upstream.reply = { content: [{ type: 'text', text: 'Wrapped.' }], usage: { input_tokens: 4, output_tokens: 2 } };
+    const ok = await postRaw(`${f.server.url}/api/v1/chat/completions`, ask);
+    assert.equal(ok.status, 200);
+    const body = JSON.parse(ok.text);
+    assert.equal(body.success, true);
+    assert.equal(body.data.choices[0].message.content, 'Wrapped.');
+    assert.deepEqual(body.data.usage, { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 });
+
+    f.upstream.handler = (_req, res) => sendError(res, 529, 'overloaded_error', 'Overloaded');
+    try {
+      const failed = await postRaw(`${f.server.url}/api/v1/chat/completions`, ask);
+      assert.equal(failed.status, 529);
+      const envelope = JSON.parse(failed.text);
+      assert.deepEqual([envelope.success, envelope.code, envelope.data], [false, '529', null]);
+      assert.match(envelope.message, /Overloaded/);
+    } finally { f.upstream.handler = undefined; }
   });
 
   test('the raw stream is plain OpenAI SSE with no trace of Anthropic events', async () => {

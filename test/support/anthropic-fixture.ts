@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { FakeAnthropic } from './fake-anthropic.js';
 import { startLingua, type TestServer } from './lingua.js';
@@ -8,6 +9,8 @@ export interface AnthropicFixture {
   server: TestServer;
   /** An `openai` client pointed at Lingua. */
   client: OpenAI;
+  /** The official `@anthropic-ai/sdk` pointed at Lingua's `/v1/messages`. */
+  anthropic: Anthropic;
   close(): Promise<void>;
 }
 
@@ -24,10 +27,12 @@ export async function anthropicFixture(overrides: { provider?: Record<string, un
     models: [{ name: 'm1', provider: 'anth', model: 'claude-up' }],
   });
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
+  const anthropic = new Anthropic({ baseURL: server.url, apiKey: API_KEY, maxRetries: 0 });
   return {
     upstream,
     server,
     client,
+    anthropic,
     close: async () => {
       await server.close();
       await upstream.close();

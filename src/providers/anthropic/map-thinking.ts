@@ -14,6 +14,9 @@ export const thinkingBudgets: Readonly<Record<Exclude<ReasoningEffort, 'none'>, 
   high: 24576,
 };
 
+/** The effort of a request that asks for reasoning without saying how much. */
+export const defaultEffort = 'medium';
+
 /** Anthropic rejects a smaller `budget_tokens`. */
 export const minThinkingBudget = 1024;
 
@@ -36,7 +39,8 @@ export function thinkingSettings(req: ChatRequest, defaultMaxTokens: number): Th
   if (explicit !== undefined) {
     return { maxTokens: req.maxTokens ?? defaultMaxTokens + explicit, thinking: { type: 'enabled', budget_tokens: explicit } };
   }
-  const effort = req.reasoning?.effort;
+  // Reasoning asked for without an effort (Anthropic's `thinking: {type: "adaptive"}`) thinks at the default, medium.
+  const effort = req.reasoning === undefined ? undefined : req.reasoning.effort ?? defaultEffort;
   if (effort === undefined || effort === 'none') return { maxTokens: req.maxTokens ?? defaultMaxTokens };
   const budget = thinkingBudgets[effort];
   if (req.maxTokens === undefined) {
