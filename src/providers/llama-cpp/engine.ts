@@ -8,7 +8,7 @@ import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatWrapper, type Lla
  * module-level values of the provider. Prebuilt CPU binary only: `build: 'never'` and
  * `skipDownload` make a missing binary an error instead of a download or
  * a compile. `LINGUA_LLAMA_GPU=auto` lets a GPU build be used when one is
- * installed (see "GPU" in README.md).
+ * installed (see "GPU" in docs/local-engine.md).
  */
 let shared: Promise<Llama> | undefined;
 
