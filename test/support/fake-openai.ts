@@ -9,6 +9,8 @@ export interface FakeChoice {
   reasoning?: string;
   toolCalls?: Array<{ id: string; name: string; arguments: string }>;
   finish?: string;
+  /** vLLM's `stop_reason`: the stop string that matched. */
+  stopReason?: string;
 }
 
 export interface FakeReply {
@@ -54,6 +56,7 @@ export function completion(reply: FakeReply, req: RecordedRequest): Record<strin
         }),
       },
       finish_reason: c.finish ?? (c.toolCalls ? 'tool_calls' : 'stop'),
+      ...(c.stopReason === undefined ? {} : { stop_reason: c.stopReason }),
     })),
     ...(reply.usage === undefined ? {} : { usage: { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens } }),
   };
@@ -99,7 +102,7 @@ export async function streamReply(reply: FakeReply, req: RecordedRequest, res: S
         await send([{ index, delta: { tool_calls: [{ index: k, function: { arguments: t.arguments.slice(i, i + size) } }] }, finish_reason: null }]);
       }
     }
-    await send([{ index, delta: {}, finish_reason: c.finish ?? (c.toolCalls ? 'tool_calls' : 'stop') }]);
+    await send([{ index, delta: {}, finish_reason: c.finish ?? (c.toolCalls ? 'tool_calls' : 'stop'), ...(c.stopReason === undefined ? {} : { stop_reason: c.stopReason }) }]);
   }
   const options = req.body.stream_options as { include_usage?: boolean } | undefined;
   if (reply.usage !== undefined && options?.include_usage && !reply.cumulativeUsage) {
