@@ -44,6 +44,7 @@ export class SearchService {
 
   plan(model: string, request: ChatRequest): SearchPlan {
     if (this.#native.has(model)) return directPlan(request);
+    if (!('enable_search' in request.extra) && !('search_options' in request.extra)) return directPlan(request);
     const options = readSearchOptions(request.extra);
     const stripped: ChatRequest = { ...request, extra: options.rest };
     if (!options.enabled) return directPlan(stripped);
