@@ -31,7 +31,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     },
   });
   const quick = values.quick === true;
-  const num = (v: unknown, fallback: number) => (typeof v === 'string' && Number(v) > 0 ? Number(v) : fallback);
+  // Whole numbers: wrk takes whole seconds.
+  const num = (v: unknown, fallback: number) => (typeof v === 'string' && Number(v) >= 1 ? Math.round(Number(v)) : fallback);
   return {
     quick,
     profile: values.profile === true,
