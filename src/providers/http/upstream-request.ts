@@ -84,15 +84,31 @@ export class UpstreamExchange {
       }
     } catch (error) {
       throw this.#failure(error);
+    } finally {
+      // Read to its end, or stopped by the consumer once it had ended (see settle()).
+      if (response.body.readableEnded) this.#finished = true;
     }
-    this.#finished = true;
     for (const event of decoder.end()) yield event;
+  }
+
+  /**
+   * Call when the stream's last event came (`[DONE]`), before stopping.
+   * A body that arrived whole with that event ends on the next tick; once
+   * it has, stopping aborts nothing (no error objects built, nothing
+   * dispatched). Waits on no I/O: a body still open is aborted by
+   * close() as before.
+   */
+  async settle(): Promise<void> {
+    await new Promise<void>((resolve) => process.nextTick(resolve));
   }
 
   /** The JSON payloads of a streaming body's events, with their event names; a `[DONE]` payload ends them. */
   async *jsonEvents(response: Dispatcher.ResponseData): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
     for await (const sse of this.events(response)) {
-      if (sse.data === '[DONE]') return;
+      if (sse.data === '[DONE]') {
+        await this.settle();
+        return;
+      }
       let data: unknown;
       try { data = JSON.parse(sse.data); } catch { data = undefined; }
       if (typeof data !== 'object' || data === null) {

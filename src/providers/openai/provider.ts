@@ -67,7 +67,10 @@ export class OpenAIProvider implements Provider {
       const mapper = new OpenAIStreamMapper(this.name);
       const out: StreamEvent[] = [];
       for await (const sse of exchange.events(response)) {
-        if (sse.data === '[DONE]') break;
+        if (sse.data === '[DONE]') {
+          await exchange.settle();
+          break;
+        }
         let chunk: Record<string, unknown>;
         try { chunk = JSON.parse(sse.data) as Record<string, unknown>; } catch {
           throw new LinguaError('upstream', `upstream provider '${this.name}' sent a stream chunk that is not JSON`);
