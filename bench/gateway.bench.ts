@@ -237,10 +237,19 @@ try {
     cpus,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    coresBusyBefore: [] as number[],
     cores: { gateway: gatewayCore, upstream: upstreamCore, loadGenerator: loadCore, pinned: canPin },
   };
   log(`Gateway bench: node ${environment.node}, ${environment.nginx}, ${environment.wrk}; ${cpus} cores (${environment.cpuModel}); load average ${environment.loadAverageBefore.join(' ')}`);
   log(`Cores: gateway on ${gatewayCore}; nginx upstream on ${upstreamCore}; wrk and stream client on ${loadCore}. ${options.rounds} round(s) of ${options.seconds} s at ${options.connections} connections.`);
+  // Other processes' CPU use in the second before we start.
+  const idleBefore = coreTimes();
+  await new Promise((r) => setTimeout(r, 1000));
+  const busyBefore = coreBusyPercent(idleBefore, coreTimes());
+  environment.coresBusyBefore = busyBefore;
+  if (busyBefore.some((b) => b > 10)) {
+    log(`Note: the cores were already ${busyBefore.join('/')}% busy before the run: absolute figures will be noisy; the ratios within this run still compare like with like.`);
+  }
 
   const nginxPort = await freePort();
   const upstreamOrigin = `http://127.0.0.1:${nginxPort}`;
