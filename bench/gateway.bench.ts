@@ -99,8 +99,7 @@ async function streamTimings(url: string): Promise<StreamTimings> {
 const best = (loads: Load[], by: (l: Load) => number): Load => loads.reduce((a, b) => (by(b) > by(a) ? b : a));
 
 async function measure(targets: Target[]): Promise<Record<Target['key'], TargetResult>> {
-  const out = {} as Record<Target['key'], TargetResult>;
-  for (const t of targets) out[t.key] = { label: t.label, rounds: [], best: undefined as never, streamTimings: undefined as never };
+  const rounds = new Map<Target['key'], TargetResult['rounds']>(targets.map((t) => [t.key, []]));
   for (let round = 1; round <= options.rounds; round++) {
     for (const t of targets) {
       await load(t, t.completionUrl, completionRequest, options.warmupSeconds, options.connections);
@@ -108,22 +107,30 @@ async function measure(targets: Target[]): Promise<Record<Target['key'], TargetR
       const unloaded = await load(t, t.completionUrl, completionRequest, options.latencySeconds, 1);
       await load(t, t.streamUrl, streamRequest, options.warmupSeconds, options.connections);
       const stream = await load(t, t.streamUrl, streamRequest, options.seconds, options.connections);
-      out[t.key].rounds.push({ loaded, unloaded, stream });
+      rounds.get(t.key)!.push({ loaded, unloaded, stream });
+      const errors = loaded.errors + unloaded.errors + stream.errors;
       log(`  round ${round} ${t.label.padEnd(28)} ${whole(loaded.rps).padStart(7)} req/s  p50 ${fixed(loaded.p50Ms)} ms  c=1 p50 ${fixed(unloaded.p50Ms, 3)} ms  `
         + `stream ${whole(stream.rps).padStart(7)} req/s  ${fixed(loaded.cpuUsPerRequest, 0)} µs CPU/req  cores busy ${loaded.coreBusy.join('/')}%`
-        + (loaded.errors + unloaded.errors + stream.errors > 0 ? `  ERRORS ${loaded.errors + unloaded.errors + stream.errors}` : ''));
+        + (errors > 0 ? `  ERRORS: ${errors} failed or non-2xx responses` : ''));
+      if (errors > 0) process.exitCode = 1;
     }
   }
+  const out = {} as Record<Target['key'], TargetResult>;
   for (const t of targets) {
-    const r = out[t.key];
-    // Other load on the machine only slows a run down: keep each target's least disturbed round.
-    r.best = {
-      loaded: best(r.rounds.map((x) => x.loaded), (l) => l.rps),
-      unloaded: best(r.rounds.map((x) => x.unloaded), (l) => -l.p50Ms),
-      stream: best(r.rounds.map((x) => x.stream), (l) => l.rps),
+    const r = rounds.get(t.key)!;
+    const streamTimingsOf = await streamTimings(t.streamUrl);
+    out[t.key] = {
+      label: t.label,
+      rounds: r,
+      // Other load on the machine only slows a run down: keep each target's least disturbed round.
+      best: {
+        loaded: best(r.map((x) => x.loaded), (l) => l.rps),
+        unloaded: best(r.map((x) => x.unloaded), (l) => -l.p50Ms),
+        stream: best(r.map((x) => x.stream), (l) => l.rps),
+      },
+      streamTimings: streamTimingsOf,
     };
-    r.streamTimings = await streamTimings(t.streamUrl);
-    log(`  streams ${t.label.padEnd(28)} TTFB p50 ${fixed(r.streamTimings.sequential.ttfb.p50, 3)} ms  at ${options.streamConcurrency} concurrent p50 ${fixed(r.streamTimings.concurrent.ttfb.p50, 3)} ms`);
+    log(`  streams ${t.label.padEnd(28)} TTFB p50 ${fixed(streamTimingsOf.sequential.ttfb.p50, 3)} ms  at ${options.streamConcurrency} concurrent p50 ${fixed(streamTimingsOf.concurrent.ttfb.p50, 3)} ms`);
   }
   return out;
 }
@@ -271,6 +278,7 @@ try {
     const file = join(results, 'latest.json');
     writeFileSync(file, `${JSON.stringify({ environment: { ...environment, loadAverageAfter: os.loadavg() }, options, ...summary, results: measured }, null, 2)}\n`);
     log(`Report: ${file}`);
+    if (process.exitCode === 1) log('FAILED: some responses were errors (see ERRORS above)');
   }
   await cleanUp();
 } catch (error) {
