@@ -61,7 +61,9 @@ export class OpenAIProvider implements Provider {
     try {
       const response = await exchange.send();
       if (!call.request.stream) {
-        yield* completionToEvents(await exchange.json(response), this.name);
+        // for-of, not yield*: yield* over an array in an async generator costs
+        // an extra promise per element.
+        for (const e of completionToEvents(await exchange.json(response), this.name)) yield e;
         return;
       }
       const mapper = new OpenAIStreamMapper(this.name);
@@ -77,12 +79,12 @@ export class OpenAIProvider implements Provider {
         }
         mapper.push(chunk, out);
         if (out.length > 0) {
-          yield* out;
+          for (const e of out) yield e;
           out.length = 0;
         }
       }
       mapper.end(out);
-      yield* out;
+      for (const e of out) yield e;
     } finally {
       exchange.close();
     }
