@@ -149,10 +149,16 @@ describe('llama-cpp provider on the scripted model', () => {
     assert.equal(r.choices[0]!.finish_reason, 'stop');
   });
 
+  test('reasoning_effort becomes a thought budget; a template without thinking answers as usual', async () => {
+    for (const effort of ['low', 'medium', 'high', 'none'] as const) {
+      const r = await client.chat.completions.create({ model: 'scripted', messages: hi, reasoning_effort: effort });
+      assert.equal(r.choices[0]!.message.content, SCRIPT, effort);
+    }
+  });
+
   test('parameters the engine cannot honour are rejected by name, not dropped', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ logprobs: true }, 'logprobs'],
-      [{ reasoning_effort: 'high' }, 'reasoning_effort'],
       [{ logit_bias: { 999999: 5 } }, 'logit_bias'],
       [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string', pattern: '^a+$' } } } }, 'response_format.json_schema.schema.pattern'],
       [{ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }] }] }, 'messages[0].content[0]'],

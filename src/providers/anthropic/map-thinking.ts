@@ -1,21 +1,7 @@
-import { invalidRequest, type ChatRequest, type ReasoningEffort } from '../../canonical/index.js';
+import { invalidRequest, type ChatRequest } from '../../canonical/index.js';
 
-/**
- * Thinking budgets for each reasoning effort. Anthropic's floor is 1024; the
- * others sit inside the bands the OpenAI provider uses to turn a budget back
- * into an effort (< 4096 low, < 16384 medium, above high), and `high` plus
- * the default answer allowance (4096) stays under 32000, the smallest output
- * limit of the Claude models that think.
- */
-export const thinkingBudgets: Readonly<Record<Exclude<ReasoningEffort, 'none'>, number>> = {
-  minimal: 1024,
-  low: 2048,
-  medium: 8192,
-  high: 24576,
-};
-
-/** The effort of a request that asks for reasoning without saying how much. */
-export const defaultEffort = 'medium';
+export { defaultEffort, thinkingBudgets } from '../reasoning-budgets.js';
+import { defaultEffort, thinkingBudgets } from '../reasoning-budgets.js';
 
 /** Anthropic rejects a smaller `budget_tokens`. */
 export const minThinkingBudget = 1024;

@@ -8,6 +8,7 @@ import { toGrammarSchema } from './json-schema-grammar.js';
 import { checkRequest } from './request-checks.js';
 import { samplingFor } from './sampling.js';
 import { SlotPool } from './slot-pool.js';
+import { defaultEffort, thinkingBudgets } from '../reasoning-budgets.js';
 import { forcingCalls, toolPlan, type ToolPlan } from './tool-functions.js';
 
 export interface ModelOptions {
@@ -114,9 +115,7 @@ export class LoadedModel {
             documentFunctionParams: true,
             ...(req.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
           }),
-          ...(req.reasoning?.budgetTokens !== undefined || req.reasoning?.effort === 'none'
-            ? { budgets: { thoughtTokens: req.reasoning.effort === 'none' ? 0 : req.reasoning.budgetTokens } }
-            : {}),
+          ...thoughtBudget(req),
         } as ChoiceOptions;
         outputTokens += await generateChoice(chat, rendered.history, options, choice, (e) => channel.push(e));
       }
@@ -195,4 +194,17 @@ function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
+}
+
+/**
+ * The thought-token budget for templates that think: an explicit budget as
+ * given, an effort as the shared budget table says, `none` as zero. Models
+ * whose template has no thinking segments are unaffected.
+ */
+function thoughtBudget(req: ChatRequest): { budgets?: { thoughtTokens: number } } {
+  const r = req.reasoning;
+  if (r === undefined) return {};
+  if (r.budgetTokens !== undefined) return { budgets: { thoughtTokens: r.budgetTokens } };
+  if (r.effort === 'none') return { budgets: { thoughtTokens: 0 } };
+  return { budgets: { thoughtTokens: thinkingBudgets[r.effort ?? defaultEffort] } };
 }

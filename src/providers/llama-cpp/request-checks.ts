@@ -16,9 +16,6 @@ export function checkRequest(req: ChatRequest, vocabularySize: number): void {
     }
     throw invalidRequest(`The parameter '${key}' is not supported by the local llama.cpp engine.`, key, 'unsupported_parameter');
   }
-  if (req.reasoning?.effort !== undefined && req.reasoning.effort !== 'none') {
-    throw invalidRequest("The local engine cannot set a reasoning effort; leave out 'reasoning_effort' (or set a thinking budget in tokens).", 'reasoning_effort', 'unsupported_parameter');
-  }
   if (req.responseFormat !== undefined && req.responseFormat.type !== 'text' && req.tools !== undefined && req.toolChoice !== 'none') {
     throw invalidRequest("The local engine cannot constrain output to 'response_format' and offer 'tools' in the same request.", 'response_format', 'unsupported_parameter');
   }
