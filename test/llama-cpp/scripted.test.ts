@@ -125,6 +125,24 @@ describe('llama-cpp provider on the scripted model', () => {
     });
   });
 
+  test('clamp_max_tokens: a max_tokens beyond the context ends at the context, with finish length', async () => {
+    const clamped = await startLingua({
+      providers: [{ name: 'local', type: 'llama-cpp', model: models.scripted, context_size: 256, parallel: 1, threads: 1, clamp_max_tokens: true }],
+      models: [{ name: 'small', provider: 'local' }],
+    });
+    try {
+      const c = new OpenAI({ baseURL: `${clamped.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const r = await c.chat.completions.create({ model: 'small', messages: hi, max_tokens: 32000 });
+      assert.equal(r.choices[0]!.message.content, SCRIPT, 'the whole script fits in the room left');
+      const long = 'word '.repeat(45); // 244 prompt tokens: room for 12 of the script's 15
+      const cut = await c.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: long }], max_tokens: 32000 });
+      assert.equal(cut.choices[0]!.finish_reason, 'length');
+      assert.equal(cut.usage!.prompt_tokens + cut.usage!.completion_tokens, 256);
+    } finally {
+      await clamped.close();
+    }
+  });
+
   test('tools, tool calls and tool results are rendered by the model\'s own template', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Get the weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
     const r = await client.chat.completions.create({

@@ -21,6 +21,8 @@ export interface ModelOptions {
   threads: number;
   batchSize?: number;
   maxQueue: number;
+  /** A `max_tokens` beyond the room the prompt leaves is lowered to it (else a 400). */
+  clampMaxTokens: boolean;
 }
 
 /** A request rendered through the chat template and counted. */
@@ -44,6 +46,7 @@ export class LoadedModel {
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
   readonly contextSize: number;
   readonly #vocabularySize: number;
+  readonly #clampMaxTokens: boolean;
 
   private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, options: ModelOptions) {
     this.#llama = llama;
@@ -51,6 +54,7 @@ export class LoadedModel {
     this.#context = context;
     this.#wrapper = chatWrapperFor(model);
     this.contextSize = context.contextSize;
+    this.#clampMaxTokens = options.clampMaxTokens;
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
     this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
     const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
@@ -88,7 +92,9 @@ export class LoadedModel {
     checkRequest(req, this.#vocabularySize);
     const rendered = this.#render(req);
     const room = this.contextSize - rendered.tokens.length;
-    if (room < 1 || (req.maxTokens !== undefined && req.maxTokens > room)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);
+    const overflows = req.maxTokens !== undefined && req.maxTokens > room;
+    if (room < 1 || (overflows && !this.#clampMaxTokens)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);
+    const maxTokens = overflows ? room : req.maxTokens ?? room;
     const grammar = await this.#grammarFor(req);
 
     const sequence = await this.#pool.acquire(signal);
@@ -104,7 +110,7 @@ export class LoadedModel {
         const options: ChoiceOptions = {
           ...samplingFor(req, choice, this.contextSize),
           signal: stop.signal,
-          maxTokens: req.maxTokens ?? room,
+          maxTokens,
           // No context shift: the prompt was checked to fit, and generation stops at the context's end.
           contextShift: { strategy: () => { throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens); } },
           ...(req.stop === undefined ? {} : { customStopTriggers: req.stop }),

@@ -20,6 +20,13 @@ export const llamaCppProviderSchema = z.object({
   batch_size: z.int().min(1).optional(),
   /** Requests that may wait for a free sequence; more get 429. */
   max_queue: z.int().min(0).default(64),
+  /**
+   * A `max_tokens` larger than the room the prompt leaves in the context is
+   * lowered to that room (the answer then ends with finish `length` at the
+   * context's end) instead of a 400. For clients that always ask for more
+   * than a small local context holds, such as Claude Code's 32000.
+   */
+  clamp_max_tokens: z.boolean().default(false),
   /** Where `hf:` models are downloaded; default `$LINGUA_CACHE_DIR` or `~/.cache/lingua`. */
   cache_dir: z.string().min(1).optional(),
   /** Download missing `hf:` models at startup (false: cached files only). */
@@ -81,6 +88,7 @@ export class LlamaCppProvider implements Provider {
         threads,
         ...(c.batch_size === undefined ? {} : { batchSize: c.batch_size }),
         maxQueue: c.max_queue,
+        clampMaxTokens: c.clamp_max_tokens,
       });
       this.#state = { kind: 'ready', model };
       this.#logger.info({ provider: c.name, path, threads, ms: Math.round(performance.now() - started) }, `llama-cpp provider '${c.name}' loaded ${path} (${model.description})`);
