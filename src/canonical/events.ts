@@ -25,3 +25,11 @@ export type StreamEvent =
   | { type: 'error'; error: LinguaError };
 
 export type EventStream = AsyncIterable<StreamEvent>;
+
+/**
+ * The same events in groups, as they arrive (e.g. all the events of one
+ * upstream read): the server's internal fast path, which pays one async
+ * step and one socket write per group instead of per event. Groups are
+ * never empty.
+ */
+export type EventBatches = AsyncIterable<readonly StreamEvent[]>;

@@ -1,5 +1,5 @@
 import { LinguaError } from './errors.js';
-import type { EventStream } from './events.js';
+import type { EventBatches, EventStream, StreamEvent } from './events.js';
 import type { ChatResult, ChoiceResult } from './response.js';
 
 /**
@@ -8,40 +8,57 @@ import type { ChatResult, ChoiceResult } from './response.js';
  * rejects; a stream that ends without finishing a choice rejects too.
  */
 export async function foldStream(events: EventStream): Promise<ChatResult> {
-  const choices: ChoiceResult[] = [];
-  const result: ChatResult = { choices };
-  const choiceAt = (index: number): ChoiceResult => {
-    let c = choices[index];
-    if (c === undefined) {
-      c = { index, text: '', reasoning: '', toolCalls: [], finish: { reason: 'other' } };
-      choices[index] = c;
-    }
-    return c;
-  };
-  const finished = new Set<number>();
+  const fold = new Fold();
+  for await (const e of events) fold.add(e);
+  return fold.result();
+}
 
-  for await (const e of events) {
+/** `foldStream` over events in batches. */
+export async function foldBatches(batches: EventBatches): Promise<ChatResult> {
+  const fold = new Fold();
+  for await (const batch of batches) for (const e of batch) fold.add(e);
+  return fold.result();
+}
+
+class Fold {
+  readonly #choices: ChoiceResult[] = [];
+  readonly #result: ChatResult = { choices: this.#choices };
+  readonly #finished = new Set<number>();
+
+  add(e: StreamEvent): void {
     switch (e.type) {
-      case 'text': choiceAt(e.choice).text += e.text; break;
-      case 'reasoning': choiceAt(e.choice).reasoning += e.text; break;
-      case 'reasoning_signature': choiceAt(e.choice).reasoningSignature = e.signature; break;
-      case 'reasoning_redacted': (choiceAt(e.choice).reasoningRedacted ??= []).push(e.data); break;
+      case 'text': this.#choiceAt(e.choice).text += e.text; break;
+      case 'reasoning': this.#choiceAt(e.choice).reasoning += e.text; break;
+      case 'reasoning_signature': this.#choiceAt(e.choice).reasoningSignature = e.signature; break;
+      case 'reasoning_redacted': (this.#choiceAt(e.choice).reasoningRedacted ??= []).push(e.data); break;
       case 'tool_call_start':
-        choiceAt(e.choice).toolCalls[e.index] = { type: 'tool_call', id: e.id, name: e.name, arguments: '' };
+        this.#choiceAt(e.choice).toolCalls[e.index] = { type: 'tool_call', id: e.id, name: e.name, arguments: '' };
         break;
       case 'tool_call_delta': {
-        const call = choiceAt(e.choice).toolCalls[e.index];
+        const call = this.#choiceAt(e.choice).toolCalls[e.index];
         if (call === undefined) throw new LinguaError('upstream', `backend sent arguments for tool call ${e.index} before starting it`);
         call.arguments += e.arguments;
         break;
       }
-      case 'finish': choiceAt(e.choice).finish = e.finish; finished.add(e.choice); break;
-      case 'usage': result.usage = e.usage; break;
+      case 'finish': this.#choiceAt(e.choice).finish = e.finish; this.#finished.add(e.choice); break;
+      case 'usage': this.#result.usage = e.usage; break;
       case 'error': throw e.error;
     }
   }
-  if (choices.length === 0 || finished.size < choices.length) {
-    throw new LinguaError('upstream', 'backend stream ended before the response finished');
+
+  result(): ChatResult {
+    if (this.#choices.length === 0 || this.#finished.size < this.#choices.length) {
+      throw new LinguaError('upstream', 'backend stream ended before the response finished');
+    }
+    return this.#result;
   }
-  return result;
+
+  #choiceAt(index: number): ChoiceResult {
+    let c = this.#choices[index];
+    if (c === undefined) {
+      c = { index, text: '', reasoning: '', toolCalls: [], finish: { reason: 'other' } };
+      this.#choices[index] = c;
+    }
+    return c;
+  }
 }

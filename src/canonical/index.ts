@@ -5,4 +5,5 @@ export type * from './finish.js';
 export type * from './response.js';
 export { LinguaError, invalidRequest, kindForStatus } from './errors.js';
 export type { ErrorKind, ErrorOptions } from './errors.js';
-export { foldStream } from './fold.js';
+export { foldBatches, foldStream } from './fold.js';
+export { flattenBatches, singleBatches } from './event-batches.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChatRequest, EventStream } from '../canonical/index.js';
+import type { ChatRequest, EventBatches, EventStream } from '../canonical/index.js';
 import type { Logger } from '../lib/logger.js';
 
 /** One generation asked of a provider. */
@@ -18,6 +18,11 @@ export interface ProviderCall {
 export interface Provider {
   readonly name: string;
   stream(call: ProviderCall): EventStream;
+  /**
+   * Optional fast path: the same events as `stream`, grouped as they arrive
+   * (one group per upstream read), so the server writes them together.
+   */
+  batches?(call: ProviderCall): EventBatches;
   /**
    * Input tokens the request would use on `model`, as the backend counts
    * them (exact for the local engine, the upstream's own count where it has

@@ -1,4 +1,4 @@
-import { LinguaError, type ChatRequest, type StreamEvent } from '../canonical/index.js';
+import { flattenBatches, LinguaError, singleBatches, type ChatRequest, type EventBatches, type EventStream } from '../canonical/index.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { Logger } from '../lib/logger.js';
 import type { Provider } from '../providers/provider.js';
@@ -51,15 +51,26 @@ export class Router {
     return entry;
   }
 
-  async *stream(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  stream(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): EventStream {
+    return flattenBatches(this.batches(entry, request, signal));
+  }
+
+  /** The events in batches; a single deployment's batches are passed on as they are. */
+  batches(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): EventBatches {
+    const { deployments } = entry;
+    if (deployments.length === 1) return deploymentBatches(deployments[0]!, request, signal);
+    return this.#withFallback(entry, request, signal);
+  }
+
+  async *#withFallback(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): EventBatches {
     const { deployments } = entry;
     for (let i = 0; i < deployments.length; i++) {
       const d = deployments[i]!;
       let started = false;
       try {
-        for await (const event of d.provider.stream({ request, model: d.upstreamModel, signal })) {
+        for await (const batch of deploymentBatches(d, request, signal)) {
           started = true;
-          yield event;
+          yield batch;
         }
         return;
       } catch (error) {
@@ -69,6 +80,11 @@ export class Router {
       }
     }
   }
+}
+
+function deploymentBatches(d: Deployment, request: ChatRequest, signal: AbortSignal): EventBatches {
+  const call = { request, model: d.upstreamModel, signal };
+  return d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
 }
 
 /** Anything thrown as a LinguaError; an unexpected error is logged and hidden behind a 500. */

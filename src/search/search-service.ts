@@ -1,4 +1,4 @@
-import { invalidRequest, type ChatRequest, type StreamEvent } from '../canonical/index.js';
+import { flattenBatches, invalidRequest, singleBatches, type ChatRequest, type EventBatches } from '../canonical/index.js';
 import type { StreamEncoder } from '../server/chat-protocol.js';
 import type { SearchBackend } from './search-backend.js';
 import type { SearchConfig } from './search-config.js';
@@ -12,8 +12,8 @@ import { webSearchToolName } from './web-search-tool.js';
 export interface SearchPlan {
   /** The request as the backend gets it (search fields removed unless the backend searches natively). */
   readonly request: ChatRequest;
-  /** Runs the generation: the model call alone, or Lingua's search loop around it. */
-  stream(generate: (request: ChatRequest) => AsyncIterable<StreamEvent>, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  /** Runs the generation: the model call alone (passed on as it is), or Lingua's search loop around it. */
+  stream(generate: (request: ChatRequest) => EventBatches, signal: AbortSignal): EventBatches;
   /** The non-streaming response body, with `search_results` when Lingua searched. */
   annotateResult(body: unknown): unknown;
   /** The stream encoder, sending `search_results` frames when Lingua searches. */
@@ -63,7 +63,9 @@ export class SearchService {
     const sources: SearchSource[] = [];
     return {
       request: stripped,
-      stream: (generate, signal) => searchLoop({ request: stripped, forced: options.forced, backend, maxSearches: this.#maxSearches, generate, signal, sources }),
+      stream: (generate, signal) => singleBatches(searchLoop({
+        request: stripped, forced: options.forced, backend, maxSearches: this.#maxSearches, generate: (r) => flattenBatches(generate(r)), signal, sources,
+      })),
       annotateResult: (body) => withSearchResults(body, sources),
       annotateStream: (encoder) => streamingSearchResults(encoder, sources),
     };

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { foldStream, type LinguaError, type StreamEvent, type Usage } from '../canonical/index.js';
+import { foldBatches, type LinguaError, type StreamEvent, type Usage } from '../canonical/index.js';
 import { asLinguaError } from '../router/router.js';
 import type { ChatProtocol, StreamStart } from './chat-protocol.js';
 import { countInputTokens } from './count-input-tokens.js';
@@ -25,13 +25,13 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
   ctx.inflight.add(controller);
 
   let usage: Usage | undefined;
-  const backend = search.stream((r) => ctx.router.stream(model, r, controller.signal), controller.signal);
+  const backend = search.stream((r) => ctx.router.batches(model, r, controller.signal), controller.signal);
   let failure: LinguaError | undefined;
   try {
     if (!request.stream) {
       try {
         // The folded result carries the usage: no observing layer on this path.
-        const result = await foldStream(backend);
+        const result = await foldBatches(backend);
         usage = result.usage;
         reply.header('content-type', 'application/json; charset=utf-8');
         await reply.send(JSON.stringify(search.annotateResult(protocol.encodeResult(result, request))));
@@ -42,8 +42,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       return;
     }
     reply.hijack();
-    const observed = observeUsage(backend, (u) => { usage = u; });
-    let events: AsyncIterator<StreamEvent> = observed[Symbol.asyncIterator]();
+    let events: AsyncIterator<readonly StreamEvent[]> = backend[Symbol.asyncIterator]();
     const start: StreamStart = {};
     if (protocol.countsInputFirst) {
       const counting = countInputTokens({ entry: model, request, signal: controller.signal, logger: req.log, fallback: true });
@@ -54,6 +53,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       raw: reply.raw,
       events,
       encoder,
+      onUsage: (u) => { usage = u; },
       heartbeatMs: ctx.heartbeatMs,
       toError: (error) => asLinguaError(error, req.log),
       failEarly: (error) => {
@@ -75,12 +75,5 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       output_tokens: usage?.outputTokens,
       ms: Math.round(performance.now() - started),
     }, 'chat');
-  }
-}
-
-async function* observeUsage(events: AsyncIterable<StreamEvent>, onUsage: (u: Usage) => void): AsyncGenerator<StreamEvent> {
-  for await (const e of events) {
-    if (e.type === 'usage') onUsage(e.usage);
-    yield e;
   }
 }

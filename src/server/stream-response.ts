@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { LinguaError, StreamEvent } from '../canonical/index.js';
+import type { LinguaError, StreamEvent, Usage } from '../canonical/index.js';
 import type { StreamEncoder } from './chat-protocol.js';
 
 export const sseHeaders = {
@@ -18,8 +18,11 @@ export const sseHeaders = {
  */
 export async function streamResponse(options: {
   raw: ServerResponse;
-  events: AsyncIterator<StreamEvent>;
+  /** The events in batches: each batch goes out in one write. */
+  events: AsyncIterator<readonly StreamEvent[]>;
   encoder: StreamEncoder;
+  /** Called with the stream's usage event as it goes by. */
+  onUsage: (usage: Usage) => void;
   heartbeatMs: number;
   toError: (error: unknown) => LinguaError;
   /** Called with the first-event failure while nothing is sent yet; renders a normal error response. */
@@ -48,7 +51,7 @@ export async function streamResponse(options: {
 
   try {
     for (;;) {
-      let step: IteratorResult<StreamEvent>;
+      let step: IteratorResult<readonly StreamEvent[]>;
       try {
         step = await events.next();
       } catch (error) {
@@ -67,7 +70,12 @@ export async function streamResponse(options: {
         return undefined;
       }
       heartbeat.refresh();
-      await write(encoder.event(step.value));
+      let text = '';
+      for (const e of step.value) {
+        if (e.type === 'usage') options.onUsage(e.usage);
+        text += encoder.event(e);
+      }
+      await write(text);
     }
   } finally {
     clearTimeout(heartbeat);

@@ -20,7 +20,7 @@ export interface UpstreamPost {
 
 /**
  * One upstream POST under Lingua's timeouts and abort rules; every failure
- * comes out as a LinguaError. Use `send()`, then `json()` or `events()`;
+ * comes out as a LinguaError. Use `send()`, then `json()`, `eventGroups()` or `jsonEvents()`;
  * `close()` in a `finally` ends the timer and the abort listener.
  */
 export class UpstreamExchange {
@@ -75,12 +75,13 @@ export class UpstreamExchange {
     }
   }
 
-  /** The SSE events of a streaming body, as they arrive. */
-  async *events(response: Dispatcher.ResponseData): AsyncGenerator<ServerSentEvent> {
+  /** The SSE events of a streaming body, as they arrive: one non-empty group per body chunk. */
+  async *eventGroups(response: Dispatcher.ResponseData): AsyncGenerator<ServerSentEvent[]> {
     const decoder = new SseDecoder();
     try {
       for await (const chunk of response.body) {
-        for (const event of decoder.push(chunk as Uint8Array)) yield event;
+        const events = decoder.push(chunk as Uint8Array);
+        if (events.length > 0) yield events;
       }
     } catch (error) {
       throw this.#failure(error);
@@ -88,7 +89,8 @@ export class UpstreamExchange {
       // Read to its end, or stopped by the consumer once it had ended (see settle()).
       if (response.body.readableEnded) this.#finished = true;
     }
-    for (const event of decoder.end()) yield event;
+    const rest = decoder.end();
+    if (rest.length > 0) yield rest;
   }
 
   /**
@@ -104,17 +106,19 @@ export class UpstreamExchange {
 
   /** The JSON payloads of a streaming body's events, with their event names; a `[DONE]` payload ends them. */
   async *jsonEvents(response: Dispatcher.ResponseData): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
-    for await (const sse of this.events(response)) {
-      if (sse.data === '[DONE]') {
-        await this.settle();
-        return;
+    for await (const group of this.eventGroups(response)) {
+      for (const sse of group) {
+        if (sse.data === '[DONE]') {
+          await this.settle();
+          return;
+        }
+        let data: unknown;
+        try { data = JSON.parse(sse.data); } catch { data = undefined; }
+        if (typeof data !== 'object' || data === null) {
+          throw new LinguaError('upstream', `upstream provider '${this.#p.provider}' sent a stream event that is not a JSON object`);
+        }
+        yield { event: sse.event, data: data as Record<string, unknown> };
       }
-      let data: unknown;
-      try { data = JSON.parse(sse.data); } catch { data = undefined; }
-      if (typeof data !== 'object' || data === null) {
-        throw new LinguaError('upstream', `upstream provider '${this.#p.provider}' sent a stream event that is not a JSON object`);
-      }
-      yield { event: sse.event, data: data as Record<string, unknown> };
     }
   }
 

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { LinguaError, type StreamEvent } from '../../canonical/index.js';
+import { flattenBatches, LinguaError, type EventStream, type StreamEvent } from '../../canonical/index.js';
+import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { toOpenAIBody } from './map-request.js';
@@ -45,7 +46,11 @@ export class OpenAIProvider implements Provider {
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
   }
 
-  async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
+  stream(call: ProviderCall): EventStream {
+    return flattenBatches(this.batches(call));
+  }
+
+  async *batches(call: ProviderCall): AsyncGenerator<StreamEvent[]> {
     const body = toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
     const exchange = new UpstreamExchange({
       provider: this.name,
@@ -61,30 +66,22 @@ export class OpenAIProvider implements Provider {
     try {
       const response = await exchange.send();
       if (!call.request.stream) {
-        // for-of, not yield*: yield* over an array in an async generator costs
-        // an extra promise per element.
-        for (const e of completionToEvents(await exchange.json(response), this.name)) yield e;
+        const events = completionToEvents(await exchange.json(response), this.name);
+        if (events.length > 0) yield events;
         return;
       }
       const mapper = new OpenAIStreamMapper(this.name);
-      const out: StreamEvent[] = [];
-      for await (const sse of exchange.events(response)) {
-        if (sse.data === '[DONE]') {
-          await exchange.settle();
-          break;
-        }
-        let chunk: Record<string, unknown>;
-        try { chunk = JSON.parse(sse.data) as Record<string, unknown>; } catch {
-          throw new LinguaError('upstream', `upstream provider '${this.name}' sent a stream chunk that is not JSON`);
-        }
-        mapper.push(chunk, out);
-        if (out.length > 0) {
-          for (const e of out) yield e;
-          out.length = 0;
-        }
+      for await (const group of exchange.eventGroups(response)) {
+        const out: StreamEvent[] = [];
+        const step = mapGroup(group, mapper, out, this.name);
+        if (step === 'done') await exchange.settle();
+        if (out.length > 0) yield out;
+        if (step === 'done') return;
+        if (step !== 'more') throw step.error;
       }
+      const out: StreamEvent[] = [];
       mapper.end(out);
-      for (const e of out) yield e;
+      if (out.length > 0) yield out;
     } finally {
       exchange.close();
     }
@@ -93,6 +90,32 @@ export class OpenAIProvider implements Provider {
   async close(): Promise<void> {
     await this.#pool.close();
   }
+}
+
+/**
+ * Maps one body chunk's SSE events into `out`, up to `[DONE]` (which ends
+ * the mapper). A failure is returned, not thrown, so that the events mapped
+ * before it still go out first.
+ */
+function mapGroup(group: readonly ServerSentEvent[], mapper: OpenAIStreamMapper, out: StreamEvent[], provider: string): 'more' | 'done' | { error: unknown } {
+  for (const sse of group) {
+    const mapped = out.length;
+    try {
+      if (sse.data === '[DONE]') {
+        mapper.end(out);
+        return 'done';
+      }
+      let chunk: Record<string, unknown>;
+      try { chunk = JSON.parse(sse.data) as Record<string, unknown>; } catch {
+        throw new LinguaError('upstream', `upstream provider '${provider}' sent a stream chunk that is not JSON`);
+      }
+      mapper.push(chunk, out);
+    } catch (error) {
+      out.length = mapped; // the failing chunk's own events never went out
+      return { error };
+    }
+  }
+  return 'more';
 }
 
 export const openAIProviderFactory: ProviderFactory<typeof openAIProviderSchema> = {
