@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ChatRequest, EventBatches, EventStream } from '../canonical/index.js';
+import type { AbortWatch } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 
 /** One generation asked of a provider. */
@@ -9,6 +10,11 @@ export interface ProviderCall {
   model: string;
   /** Aborted when the client goes away or the server shuts down. */
   signal: AbortSignal;
+  /**
+   * The same abort, cheaper to watch: when present, use it rather than
+   * `signal`, which may then be built only when read.
+   */
+  abort?: AbortWatch;
 }
 
 /**

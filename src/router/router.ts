@@ -1,5 +1,6 @@
 import { flattenBatches, LinguaError, singleBatches, type ChatRequest, type EventBatches, type EventStream } from '../canonical/index.js';
 import type { ModelConfig } from '../config/schema.js';
+import type { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 import type { Provider } from '../providers/provider.js';
 
@@ -51,39 +52,40 @@ export class Router {
     return entry;
   }
 
-  stream(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): EventStream {
-    return flattenBatches(this.batches(entry, request, signal));
+  stream(entry: ModelEntry, request: ChatRequest, abort: AbortSource): EventStream {
+    return flattenBatches(this.batches(entry, request, abort));
   }
 
   /** The events in batches; a single deployment's batches are passed on as they are. */
-  batches(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): EventBatches {
+  batches(entry: ModelEntry, request: ChatRequest, abort: AbortSource): EventBatches {
     const { deployments } = entry;
-    if (deployments.length === 1) return deploymentBatches(deployments[0]!, request, signal);
-    return this.#withFallback(entry, request, signal);
+    if (deployments.length === 1) return deploymentBatches(deployments[0]!, request, abort);
+    return this.#withFallback(entry, request, abort);
   }
 
-  async *#withFallback(entry: ModelEntry, request: ChatRequest, signal: AbortSignal): EventBatches {
+  async *#withFallback(entry: ModelEntry, request: ChatRequest, abort: AbortSource): EventBatches {
     const { deployments } = entry;
     for (let i = 0; i < deployments.length; i++) {
       const d = deployments[i]!;
       let started = false;
       try {
-        for await (const batch of deploymentBatches(d, request, signal)) {
+        for await (const batch of deploymentBatches(d, request, abort)) {
           started = true;
           yield batch;
         }
         return;
       } catch (error) {
         const failure = asLinguaError(error, this.#logger);
-        if (started || !failure.retryable || signal.aborted || i === deployments.length - 1) throw failure;
+        if (started || !failure.retryable || abort.aborted || i === deployments.length - 1) throw failure;
         this.#logger.warn({ model: entry.name, provider: d.provider.name, status: failure.status, err: failure.message }, 'deployment failed; trying the next one');
       }
     }
   }
 }
 
-function deploymentBatches(d: Deployment, request: ChatRequest, signal: AbortSignal): EventBatches {
-  const call = { request, model: d.upstreamModel, signal };
+function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
+  // The AbortSignal is built only for a provider that reads it.
+  const call = { request, model: d.upstreamModel, abort, get signal() { return abort.signal; } };
   return d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
 }
 

@@ -1,4 +1,5 @@
 import { flattenBatches, invalidRequest, singleBatches, type ChatRequest, type EventBatches } from '../canonical/index.js';
+import type { AbortSource } from '../lib/abort-source.js';
 import type { StreamEncoder } from '../server/chat-protocol.js';
 import type { SearchBackend } from './search-backend.js';
 import type { SearchConfig } from './search-config.js';
@@ -13,7 +14,7 @@ export interface SearchPlan {
   /** The request as the backend gets it (search fields removed unless the backend searches natively). */
   readonly request: ChatRequest;
   /** Runs the generation: the model call alone (passed on as it is), or Lingua's search loop around it. */
-  stream(generate: (request: ChatRequest) => EventBatches, signal: AbortSignal): EventBatches;
+  stream(generate: (request: ChatRequest) => EventBatches, abort: AbortSource): EventBatches;
   /** The non-streaming response body, with `search_results` when Lingua searched. */
   annotateResult(body: unknown): unknown;
   /** The stream encoder, sending `search_results` frames when Lingua searches. */
@@ -63,8 +64,8 @@ export class SearchService {
     const sources: SearchSource[] = [];
     return {
       request: stripped,
-      stream: (generate, signal) => singleBatches(searchLoop({
-        request: stripped, forced: options.forced, backend, maxSearches: this.#maxSearches, generate: (r) => flattenBatches(generate(r)), signal, sources,
+      stream: (generate, abort) => singleBatches(searchLoop({
+        request: stripped, forced: options.forced, backend, maxSearches: this.#maxSearches, generate: (r) => flattenBatches(generate(r)), signal: abort.signal, sources,
       })),
       annotateResult: (body) => withSearchResults(body, sources),
       annotateStream: (encoder) => streamingSearchResults(encoder, sources),

@@ -1,4 +1,5 @@
 import type { KeyStore } from '../auth/key-store.js';
+import type { AbortSource } from '../lib/abort-source.js';
 import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
 import type { SearchService } from '../search/search-service.js';
@@ -8,8 +9,8 @@ export interface ServerContext {
   keys: KeyStore;
   router: Router;
   heartbeatMs: number;
-  /** Abort controllers of requests in flight, for shutdown. */
-  inflight: Set<AbortController>;
+  /** Aborts of requests in flight, for shutdown. */
+  inflight: Set<AbortSource>;
   /** Unix seconds the server started (the `created` of listed models). */
   startedAt: number;
   /** Per-model parameter ranges (`models[].params`), checked after decoding. */

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { foldBatches, type LinguaError, type StreamEvent, type Usage } from '../canonical/index.js';
+import { AbortSource } from '../lib/abort-source.js';
 import { asLinguaError } from '../router/router.js';
 import type { ChatProtocol, StreamStart } from './chat-protocol.js';
 import { countInputTokens } from './count-input-tokens.js';
@@ -19,13 +20,13 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
   ctx.paramRanges.check(model.name, request);
   const search = ctx.search.plan(model.name, request);
 
-  const controller = new AbortController();
-  const onClose = () => { if (!reply.raw.writableFinished) controller.abort(); };
+  const abort = new AbortSource();
+  const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
   reply.raw.once('close', onClose);
-  ctx.inflight.add(controller);
+  ctx.inflight.add(abort);
 
   let usage: Usage | undefined;
-  const backend = search.stream((r) => ctx.router.batches(model, r, controller.signal), controller.signal);
+  const backend = search.stream((r) => ctx.router.batches(model, r, abort), abort);
   let failure: LinguaError | undefined;
   try {
     if (!request.stream) {
@@ -45,7 +46,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
     let events: AsyncIterator<readonly StreamEvent[]> = backend[Symbol.asyncIterator]();
     const start: StreamStart = {};
     if (protocol.countsInputFirst) {
-      const counting = countInputTokens({ entry: model, request, signal: controller.signal, logger: req.log, fallback: true });
+      const counting = countInputTokens({ entry: model, request, signal: abort.signal, logger: req.log, fallback: true });
       ({ inputTokens: start.inputTokens, events } = await startWithInputCount(events, counting.then((c) => c.inputTokens)));
     }
     const encoder = search.annotateStream(protocol.streamEncoder(request, start));
@@ -63,7 +64,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
       },
     });
   } finally {
-    ctx.inflight.delete(controller);
+    ctx.inflight.delete(abort);
     reply.raw.off('close', onClose);
     req.log.info({
       key: key.name,

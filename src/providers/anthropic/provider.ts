@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
 import { LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
+import { watchSignal } from '../../lib/abort-source.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { toAnthropicBody } from './map-request.js';
@@ -122,7 +123,7 @@ export class AnthropicProvider implements Provider {
       path,
       headers: this.#headers,
       body,
-      signal,
+      abort: watchSignal(signal),
       stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,

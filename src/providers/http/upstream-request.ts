@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { LinguaError } from '../../canonical/index.js';
+import type { AbortWatch } from '../../lib/abort-source.js';
 import { SseDecoder, type ServerSentEvent } from '../../lib/sse-decoder.js';
 import { AbortHandle } from './abort-handle.js';
 import { parseRetryAfter, upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
@@ -10,7 +11,8 @@ export interface UpstreamPost {
   path: string;
   headers: Record<string, string>;
   body: string;
-  signal: AbortSignal;
+  /** The client's abort (gone away, server shutting down). */
+  abort: AbortWatch;
   stream: boolean;
   /** Non-streaming: the whole exchange. Streaming: until the response headers. */
   timeoutS: number;
@@ -38,8 +40,8 @@ export class UpstreamExchange {
 
   async send(): Promise<Dispatcher.ResponseData> {
     const p = this.#p;
-    if (p.signal.aborted) throw this.#failure(p.signal.reason);
-    p.signal.addEventListener('abort', this.#onAbort, { once: true });
+    if (p.abort.aborted) throw this.#failure(undefined);
+    p.abort.listen(this.#onAbort);
     if (!p.stream) {
       this.#timer = setTimeout(() => { this.#timedOut = true; this.#abort.abort(); }, p.timeoutS * 1000);
     }
@@ -124,7 +126,7 @@ export class UpstreamExchange {
 
   close(): void {
     clearTimeout(this.#timer);
-    this.#p.signal.removeEventListener('abort', this.#onAbort);
+    this.#p.abort.unlisten(this.#onAbort);
     // An unfinished exchange (client gone, consumer stopped early) ends now.
     // A finished one is left alone: aborting costs an exception with a stack
     // trace and event dispatch on every request, for nothing.
@@ -134,7 +136,7 @@ export class UpstreamExchange {
   #failure(error: unknown): LinguaError {
     const p = this.#p;
     if (error instanceof LinguaError) return error;
-    if (p.signal.aborted) return new LinguaError('internal', 'request aborted by the client', { status: 499, cause: error });
+    if (p.abort.aborted) return new LinguaError('internal', 'request aborted by the client', { status: 499, cause: error });
     const code = (error as { code?: string } | null)?.code;
     if (this.#timedOut || code === 'UND_ERR_HEADERS_TIMEOUT') return upstreamTimeoutError(p.provider, p.timeoutS);
     if (code === 'UND_ERR_BODY_TIMEOUT') return upstreamTimeoutError(p.provider, p.stream ? p.idleTimeoutS : p.timeoutS);

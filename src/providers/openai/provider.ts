@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
 import { flattenBatches, LinguaError, type EventStream, type StreamEvent } from '../../canonical/index.js';
+import { watchSignal } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
@@ -58,7 +59,7 @@ export class OpenAIProvider implements Provider {
       path: this.#path,
       headers: this.#headers,
       body: JSON.stringify(body),
-      signal: call.signal,
+      abort: call.abort ?? watchSignal(call.signal),
       stream: call.request.stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,
