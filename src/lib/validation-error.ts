@@ -77,3 +77,14 @@ function article(type: string): string {
   if (type === 'null') return 'null';
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
+
+/**
+ * `schema.safeParse(body, { reportInput: true })`, at the cost of a plain
+ * parse when the body is valid: zod takes its compiled fast path only
+ * without options (~0.7 µs for a chat request, against ~2 µs with any), so
+ * the failing body is parsed a second time for issues that carry their input.
+ */
+export function safeParseReporting<S extends z.ZodType>(schema: S, body: unknown): z.ZodSafeParseResult<z.output<S>> {
+  const parsed = schema.safeParse(body);
+  return parsed.success ? parsed : schema.safeParse(body, { reportInput: true });
+}

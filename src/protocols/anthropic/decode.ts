@@ -1,5 +1,6 @@
 import type { ChatRequest, ReasoningEffort, ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import type { z } from 'zod';
+import { safeParseReporting } from '../../lib/validation-error.js';
 import {
   countTokensRequestSchema, knownFields, messagesRequestSchema,
   type AnthropicTool, type AnthropicToolChoice, type CountTokensRequest,
@@ -39,7 +40,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   for (const key of Object.keys(body)) {
     if (!knownFields.has(key)) throw anthropicInvalid(key, 'Extra inputs are not permitted');
   }
-  const parsed = schema.safeParse(body, { reportInput: true });
+  const parsed = safeParseReporting(schema, body);
   if (!parsed.success) throw anthropicValidationError(parsed.error);
   return parsed.data;
 }

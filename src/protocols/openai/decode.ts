@@ -1,6 +1,6 @@
 import type { ChatRequest, ImagePart, Message, ResponseFormat, TextPart, ToolChoice } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
-import { validationError } from '../../lib/validation-error.js';
+import { safeParseReporting, validationError } from '../../lib/validation-error.js';
 import { chatCompletionRequestSchema, modelledFields, type ChatCompletionMessage, type ChatCompletionRequest } from './request-schema.js';
 
 /** An OpenAI Chat Completions body as a canonical request; bad input throws a 400 naming the field. */
@@ -8,7 +8,7 @@ export function decodeChatCompletion(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('The request body must be a JSON object.', undefined, 'invalid_request_error');
   }
-  const parsed = chatCompletionRequestSchema.safeParse(body, { reportInput: true });
+  const parsed = safeParseReporting(chatCompletionRequestSchema, body);
   if (!parsed.success) throw validationError(parsed.error);
   const r = parsed.data;
 
