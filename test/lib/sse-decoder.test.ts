@@ -46,3 +46,10 @@ test('an event without its final blank line is dispatched at the end', () => {
   assert.deepEqual(d.push(new TextEncoder().encode('data: tail')), []);
   assert.deepEqual(d.end(), [{ event: 'message', data: 'tail' }]);
 });
+
+test('a leading BOM is dropped (split anywhere), a later one kept; bad UTF-8 becomes U+FFFD', () => {
+  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('data: a\uFEFF'), 0xc3, 0x28, 0x0a, 0x0a]);
+  for (let i = 1; i < bytes.length; i++) {
+    assert.deepEqual(decodeInPieces(bytes, [i]), [{ event: 'message', data: 'a\uFEFF\uFFFD(' }], `split at ${i}`);
+  }
+});
