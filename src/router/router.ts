@@ -2,7 +2,7 @@ import { flattenBatches, LinguaError, singleBatches, type ChatRequest, type Even
 import type { ModelConfig } from '../config/schema.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
-import type { Provider } from '../providers/provider.js';
+import type { Provider, ProviderCall } from '../providers/provider.js';
 
 /** One place a model is served: a provider and the model id it knows. */
 export interface Deployment {
@@ -84,9 +84,17 @@ export class Router {
 }
 
 function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
-  // The AbortSignal is built only for a provider that reads it.
-  const call = { request, model: d.upstreamModel, abort, get signal() { return abort.signal; } };
+  const call = new Call(request, d.upstreamModel, abort);
   return d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
+}
+
+/** A provider call whose AbortSignal is built only if the provider reads it. */
+class Call implements ProviderCall {
+  constructor(readonly request: ChatRequest, readonly model: string, readonly abort: AbortSource) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 }
 
 /** Anything thrown as a LinguaError; an unexpected error is logged and hidden behind a 500. */
