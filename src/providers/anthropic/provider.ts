@@ -1,8 +1,9 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { z } from 'zod';
 import { LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
+import { upstreamFields, upstreamPool } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { toAnthropicBody } from './map-request.js';
 import { messageToEvents } from './map-response.js';
@@ -11,25 +12,15 @@ import { AnthropicStreamMapper } from './map-stream.js';
 export const anthropicProviderSchema = z.object({
   name: z.string().min(1),
   type: z.literal('anthropic'),
-  /** Up to and including the version segment: `https://api.anthropic.com/v1`, `https://ling-1t.ai/api/v1`. */
-  base_url: z.url({ protocol: /^https?$/ }),
-  /** Sent as `x-api-key`. */
-  api_key: z.string().optional(),
+  /** `api_key` is sent as `x-api-key`; `timeout_s` defaults to 10 minutes, as the official SDKs wait. */
+  ...upstreamFields(600),
   anthropic_version: z.string().min(1).default('2023-06-01'),
-  /** Non-streaming: the whole call (the official SDKs wait 10 minutes); streaming: until the first byte. */
-  timeout_s: z.number().positive().default(600),
-  /** Streaming: the longest silence allowed between two chunks. */
-  stream_idle_timeout_s: z.number().positive().default(300),
-  /** Most open connections to the upstream (keep-alive pooled). */
-  max_connections: z.int().positive().default(256),
   /** `max_tokens` sent when the client gave none (Anthropic requires one). */
   default_max_tokens: z.int().positive().default(4096),
   /** false: never ask the upstream to stream (seed 001's upstream cannot); streaming clients still get a stream. */
   upstream_streaming: z.boolean().default(true),
   /** false: the upstream has no `/messages/count_tokens`; token counts are then estimated by the caller. */
   count_tokens: z.boolean().default(true),
-  /** Extra headers sent upstream on every request (e.g. `anthropic-beta`). */
-  headers: z.record(z.string(), z.string()).default({}),
 });
 
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
@@ -45,9 +36,7 @@ export class AnthropicProvider implements Provider {
   constructor(config: AnthropicProviderConfig) {
     this.name = config.name;
     this.#config = config;
-    const url = new URL(config.base_url);
-    this.#pool = new Pool(url.origin, { connections: config.max_connections, keepAliveTimeout: 30_000, pipelining: 1 });
-    this.#path = `${url.pathname.replace(/\/+$/, '')}/messages`;
+    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'messages'));
     this.#headers = {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',

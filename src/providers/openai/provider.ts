@@ -1,9 +1,10 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { z } from 'zod';
 import { flattenBatches, LinguaError, type EventStream, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
+import { upstreamFields, upstreamPool } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { toOpenAIBody } from './map-request.js';
 import { completionToEvents } from './map-response.js';
@@ -12,19 +13,10 @@ import { OpenAIStreamMapper } from './map-stream.js';
 export const openAIProviderSchema = z.object({
   name: z.string().min(1),
   type: z.literal('openai'),
-  /** Up to and including the version segment: `http://host:8000/v1`. */
-  base_url: z.url({ protocol: /^https?$/ }),
-  api_key: z.string().optional(),
-  /** Non-streaming: the whole call; streaming: until the first byte. */
-  timeout_s: z.number().positive().default(90),
-  /** Streaming: the longest silence allowed between two chunks. */
-  stream_idle_timeout_s: z.number().positive().default(300),
-  /** Most open connections to the upstream (keep-alive pooled). */
-  max_connections: z.int().positive().default(256),
+  /** `timeout_s` defaults to 90 s, Ant Ling's limit for non-streaming calls (seed 000). */
+  ...upstreamFields(90),
   /** Field used for the token limit: newer OpenAI models want `max_completion_tokens`. */
   max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
-  /** Extra headers sent upstream on every request. */
-  headers: z.record(z.string(), z.string()).default({}),
 });
 
 export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
@@ -40,9 +32,7 @@ export class OpenAIProvider implements Provider {
   constructor(config: OpenAIProviderConfig) {
     this.name = config.name;
     this.#config = config;
-    const url = new URL(config.base_url);
-    this.#pool = new Pool(url.origin, { connections: config.max_connections, keepAliveTimeout: 30_000, pipelining: 1 });
-    this.#path = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions'));
     this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
   }
