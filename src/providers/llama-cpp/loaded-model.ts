@@ -88,7 +88,8 @@ export class LoadedModel {
     return this.#render(req).tokens.length;
   }
 
-  async *generate(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  /** The request's events, in batches as the engine produces them (see EventChannel). */
+  async *generate(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent[]> {
     checkRequest(req, this.#vocabularySize);
     const rendered = this.#render(req);
     const room = this.contextSize - rendered.tokens.length;
@@ -129,7 +130,7 @@ export class LoadedModel {
     })().then(() => channel.end(), (error: unknown) => channel.fail(stop.signal.aborted ? stop.signal.reason : engineError(error)));
 
     try {
-      yield* channel;
+      yield* channel.batches();
     } finally {
       stop.abort(new Error('generation stopped'));
       signal.removeEventListener('abort', onAbort);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
+import { flattenBatches, LinguaError, type ChatRequest, type EventBatches, type EventStream } from '../../canonical/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
 import { defaultCacheDir } from './cache-dir.js';
@@ -99,8 +99,15 @@ export class LlamaCppProvider implements Provider {
     }
   }
 
-  async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
-    yield* this.#model().generate(call.request, call.signal);
+  stream(call: ProviderCall): EventStream {
+    return flattenBatches(this.batches(call));
+  }
+
+  /** The events grouped as the engine produces them: one socket write per group. */
+  batches(call: ProviderCall): EventBatches {
+    // Not a generator itself (one async step less per batch); an unavailable model fails on the first read, as from a generator.
+    const state = this.#state;
+    return state.kind === 'ready' ? state.model.generate(call.request, call.signal) : failing(this.#unavailable(state));
   }
 
   async countTokens(request: ChatRequest): Promise<number> {
@@ -114,12 +121,20 @@ export class LlamaCppProvider implements Provider {
   }
 
   #model(): LoadedModel {
-    switch (this.#state.kind) {
-      case 'ready': return this.#state.model;
-      case 'starting': throw new LinguaError('unavailable', `The local model of provider '${this.name}' is still loading.`, { code: 'model_loading', retryAfter: 5 });
-      case 'unavailable': throw new LinguaError('unavailable', this.#state.message, { code: 'model_unavailable' });
-    }
+    const state = this.#state;
+    if (state.kind === 'ready') return state.model;
+    throw this.#unavailable(state);
   }
+
+  #unavailable(state: Exclude<State, { kind: 'ready' }>): LinguaError {
+    return state.kind === 'starting'
+      ? new LinguaError('unavailable', `The local model of provider '${this.name}' is still loading.`, { code: 'model_loading', retryAfter: 5 })
+      : new LinguaError('unavailable', state.message, { code: 'model_unavailable' });
+  }
+}
+
+async function* failing(error: LinguaError): AsyncGenerator<never> {
+  throw error;
 }
 
 export const llamaCppProviderFactory: ProviderFactory<typeof llamaCppProviderSchema> = {
