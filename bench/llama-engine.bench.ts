@@ -5,7 +5,10 @@
  * concurrent streams, and each process's RSS. Lingua runs as its own
  * process (`lingua serve`), as it would in use, so that the benchmark's
  * HTTP client does not share its event loop. Figures for Lingua are also
- * given as ratios to the direct baseline (target: tokens/s >= 95%).
+ * given as ratios to the direct baseline (target: tokens/s >= 95%): the
+ * median of the paired ratios (each Lingua run against the direct run just
+ * before it) and the ratio of the best runs. Also the event loop's CPU per
+ * token on each side (the JavaScript between a token and the next decode).
  * Run: `npm run build && node dist/bench/llama-engine.bench.js`.
  */
 import { spawn } from 'node:child_process';
@@ -20,7 +23,7 @@ import { parameterCount } from '../src/providers/llama-cpp/gguf/llama-gguf.js';
 import { randomModel, type RandomModelOptions } from '../src/providers/llama-cpp/gguf/random-model.js';
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 128);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 const CONTEXT = 1024;
 const shape: RandomModelOptions = { embedding: 512, layers: 8, feedForward: 1536, heads: 8, contextLength: CONTEXT, vocabSize: 8192, seed: 3 };
@@ -29,11 +32,12 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 /** Every run gets new prompts, so that neither side starts from a cached prefix. */
 let run = 0;
 
-interface Run { tokens: number; seconds: number; ttftMs: number }
+interface Run { tokens: number; seconds: number; ttftMs: number; /** CPU of the engine process's main thread, in clock ticks. */ loopTicks: number }
 
 /** node-llama-cpp directly: one LlamaChat per sequence, the way an application would use it. */
 async function direct(context: LlamaContext, streams: number): Promise<Run> {
   const wrapper = chatWrapperFor(context.model);
+  const ticks = await mainThreadTicks(process.pid);
   const started = performance.now();
   const firsts: number[] = [];
   let tokens = 0;
@@ -51,7 +55,8 @@ async function direct(context: LlamaContext, streams: number): Promise<Run> {
     chat.dispose();
     sequence.dispose();
   }));
-  return { tokens, seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
+  const seconds = (performance.now() - started) / 1000;
+  return { tokens, seconds, ttftMs: mean(firsts), loopTicks: await mainThreadTicks(process.pid) - ticks };
 }
 
 /**
@@ -59,7 +64,8 @@ async function direct(context: LlamaContext, streams: number): Promise<Run> {
  * is plain node:http reading raw bytes, so that it takes as little CPU as
  * possible from the server on a small machine.
  */
-async function throughLingua(url: string, streams: number): Promise<Run> {
+async function throughLingua(url: string, pid: number, streams: number): Promise<Run> {
+  const ticks = await mainThreadTicks(pid);
   const started = performance.now();
   const firsts: number[] = [];
   let tokens = 0;
@@ -70,8 +76,8 @@ async function throughLingua(url: string, streams: number): Promise<Run> {
       const parts: Buffer[] = [];
       let first = 0;
       res.on('data', (chunk: Buffer) => {
-        // The first frame is the role; content starts with the second.
-        if (first === 0 && parts.length > 0) first = performance.now() - started;
+        // The first frame is the role (empty content); the first token is the first non-empty content.
+        if (first === 0 && /"content":"[^"]/.test(chunk.toString())) first = performance.now() - started;
         parts.push(chunk);
       });
       res.on('end', () => {
@@ -85,7 +91,15 @@ async function throughLingua(url: string, streams: number): Promise<Run> {
     req.on('error', reject);
     req.end(body);
   })));
-  return { tokens, seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
+  const seconds = (performance.now() - started) / 1000;
+  return { tokens, seconds, ttftMs: mean(firsts), loopTicks: await mainThreadTicks(pid) - ticks };
+}
+
+/** CPU time (user + system, clock ticks) of a process's main thread, from /proc. */
+async function mainThreadTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -114,21 +128,29 @@ function startServer(configFile: string): Promise<{ url: string; pid: number; st
   });
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const best = (runs: Run[]): Run => runs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
 /**
- * The best of ROUNDS runs of each, alternating direct and Lingua so that
- * both see the same load from the rest of the machine.
+ * ROUNDS runs of each, alternating direct and Lingua so that both see the
+ * same load from the rest of the machine; each pair gives one ratio.
  */
-async function bestOfEach(streams: number, context: LlamaContext, url: string): Promise<[Run, Run]> {
-  let d: Run | undefined;
-  let l: Run | undefined;
+async function rounds(streams: number, context: LlamaContext, server: { url: string; pid: number }): Promise<{ d: Run[]; l: Run[] }> {
+  const d: Run[] = [];
+  const l: Run[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const rd = await direct(context, streams);
-    const rl = await throughLingua(url, streams);
-    if (d === undefined || rate(rd) > rate(d)) d = rd;
-    if (l === undefined || rate(rl) > rate(l)) l = rl;
+    d.push(await direct(context, streams));
+    l.push(await throughLingua(server.url, server.pid, streams));
   }
-  return [d!, l!];
+  return { d, l };
 }
+
+/** Event-loop CPU per generated token over all runs, in µs (clock ticks are 10 ms). */
+const loopPerToken = (runs: Run[]): string => `${(runs.reduce((a, r) => a + r.loopTicks, 0) * 10_000 / runs.reduce((a, r) => a + r.tokens, 0)).toFixed(0)} µs`;
 
 const dir = await mkdtemp(join(tmpdir(), 'lingua-bench-'));
 try {
@@ -136,7 +158,7 @@ try {
   let t = performance.now();
   await writeGguf(path, randomModel(shape));
   const params = parameterCount(shape, shape.vocabSize);
-  console.log(`llama-engine: generated a ${(params / 1e6).toFixed(1)}M-parameter random model (F32) in ${((performance.now() - t) / 1000).toFixed(1)} s; ${TOKENS} tokens per stream, ${THREADS} thread(s), best of ${ROUNDS} alternating runs`);
+  console.log(`llama-engine: generated a ${(params / 1e6).toFixed(1)}M-parameter random model (F32) in ${((performance.now() - t) / 1000).toFixed(1)} s; ${TOKENS} tokens per stream, ${THREADS} thread(s), ${ROUNDS} alternating runs of each`);
   const rssStart = mb();
 
   t = performance.now();
@@ -153,15 +175,21 @@ try {
   const url = server.url;
   console.log(`  ready in ${((performance.now() - t) / 1000).toFixed(1)} s; RSS: bench process ${rssStart} before the model, ${mb()} after; Lingua process ${await rssOf(server.pid)}`);
 
-  await direct(context, 1); // warm-up
-  await throughLingua(url, 1);
+  for (const streams of [1, 4]) { // warm-up, not counted
+    await direct(context, streams);
+    await throughLingua(url, server.pid, streams);
+  }
   const rows: string[] = [];
   for (const streams of [1, 4]) {
-    const [d, l] = await bestOfEach(streams, context, url);
+    const { d, l } = await rounds(streams, context, server);
+    const ratios = l.map((r, i) => rate(r) / rate(d[i]!));
+    const [bd, bl] = [best(d), best(l)];
     rows.push(
-      `  ${streams} stream(s)  direct: ${rate(d).toFixed(1).padStart(6)} tok/s, TTFT ${d.ttftMs.toFixed(0).padStart(4)} ms`
-      + `   Lingua HTTP: ${rate(l).toFixed(1).padStart(6)} tok/s, TTFT ${l.ttftMs.toFixed(0).padStart(4)} ms`
-      + `   ratio tok/s ${(rate(l) / rate(d) * 100).toFixed(1)}%, TTFT ${(l.ttftMs / d.ttftMs).toFixed(2)}x`,
+      `  ${streams} stream(s)  tok/s ratio: median of pairs ${pct(median(ratios))} (${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}), best ${pct(rate(bl) / rate(bd))}`
+      + ` | median tok/s direct ${median(d.map(rate)).toFixed(1)}, Lingua ${median(l.map(rate)).toFixed(1)}; best direct ${rate(bd).toFixed(1)}, Lingua ${rate(bl).toFixed(1)}`
+      + ` | TTFT median direct ${median(d.map((r) => r.ttftMs)).toFixed(0)} ms, Lingua ${median(l.map((r) => r.ttftMs)).toFixed(0)} ms (${(median(l.map((r) => r.ttftMs)) / median(d.map((r) => r.ttftMs))).toFixed(2)}x)`
+      + ` | event-loop CPU per token: direct ${loopPerToken(d)}, Lingua ${loopPerToken(l)}`,
+      `    paired ratios: ${ratios.map(pct).join(' ')}`,
     );
   }
   for (const row of rows) console.log(row);
