@@ -55,12 +55,12 @@ export class AnthropicProvider implements Provider {
       // An upstream that cannot stream may answer a streaming request with the whole message.
       const contentType = String(response.headers['content-type'] ?? '');
       if (!streaming || contentType.includes('application/json')) {
-        yield* messageToEvents(await exchange.json(response), this.name, jsonTool);
+        yield* messageToEvents(await exchange.json(), this.name, jsonTool);
         return;
       }
       const mapper = new AnthropicStreamMapper(this.name, jsonTool);
       const out: StreamEvent[] = [];
-      for await (const { event, data } of exchange.jsonEvents(response)) {
+      for await (const { event, data } of exchange.jsonEvents()) {
         data.type ??= event;
         mapper.push(data, out);
         if (out.length > 0) {
@@ -88,7 +88,8 @@ export class AnthropicProvider implements Provider {
     }
     const exchange = this.#exchange(`${this.#path}/count_tokens`, JSON.stringify(counted), signal, false);
     try {
-      const answer = await exchange.json(await exchange.send()) as { input_tokens?: unknown } | null;
+      await exchange.send();
+      const answer = await exchange.json() as { input_tokens?: unknown } | null;
       if (typeof answer?.input_tokens !== 'number') {
         throw new LinguaError('upstream', `upstream provider '${this.name}' answered count_tokens without input_tokens`);
       }

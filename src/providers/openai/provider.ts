@@ -55,14 +55,14 @@ export class OpenAIProvider implements Provider {
       idleTimeoutS: this.#config.stream_idle_timeout_s,
     });
     try {
-      const response = await exchange.send();
+      await exchange.send();
       if (!call.request.stream) {
-        const events = completionToEvents(await exchange.json(response), this.name);
+        const events = completionToEvents(await exchange.json(), this.name);
         if (events.length > 0) yield events;
         return;
       }
       const mapper = new OpenAIStreamMapper(this.name);
-      for await (const group of exchange.eventGroups(response)) {
+      for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
         const step = mapGroup(group, mapper, out, this.name);
         if (step === 'done') await exchange.settle();
