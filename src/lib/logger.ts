@@ -11,3 +11,8 @@ export function createLogger(level: string): Logger {
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.key'], censor: '[redacted]' },
   });
 }
+
+/** True when `info` lines are written: lets hot paths skip building a line nobody reads. */
+export function logsInfo(log: Logger): boolean {
+  return log.level === 'info' || log.level === 'debug' || log.level === 'trace';
+}

@@ -1,21 +1,27 @@
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { KeyStore } from '../auth/key-store.js';
 import { LinguaError } from '../canonical/index.js';
 import type { Config, ProviderConfig } from '../config/schema.js';
 import type { Logger } from '../lib/logger.js';
-import { anthropicRoutes } from '../protocols/anthropic/routes.js';
+import { anthropicChatPaths, anthropicRoutes } from '../protocols/anthropic/routes.js';
 import { renderAnthropicError } from '../protocols/anthropic/render-error.js';
-import { envelopeRoutes } from '../protocols/envelope/routes.js';
 import { renderEnvelopeError } from '../protocols/envelope/render-error.js';
-import { openAIRoutes } from '../protocols/openai/routes.js';
+import { envelopeChatPaths } from '../protocols/envelope/routes.js';
+import { openAIChatPaths, openAIRoutes } from '../protocols/openai/routes.js';
 import { renderOpenAIError } from '../protocols/openai/render-error.js';
 import type { Provider } from '../providers/provider.js';
 import { providerFactories } from '../providers/registry.js';
 import { Router } from '../router/router.js';
 import { ParamRanges } from '../params/param-ranges.js';
 import { nativeSearchModels, SearchService } from '../search/search-service.js';
+import type { ChatProtocol } from './chat-protocol.js';
+import { chatListener } from './chat-listener.js';
 import type { ServerContext } from './context.js';
+
+/** The chat endpoints, served by `chatListener` ahead of Fastify. */
+const chatRoutes: ReadonlyMap<string, ChatProtocol> = new Map(Object.entries({ ...openAIChatPaths, ...anthropicChatPaths, ...envelopeChatPaths }));
 
 export interface Lingua {
   app: FastifyInstance;
@@ -47,13 +53,24 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     search: new SearchService(config.search, { native: nativeSearchModels(config.providers as ProviderConfig[], config.models) }),
   };
 
+  const bodyLimit = Math.floor(config.server.body_limit_mb * 1024 * 1024);
+  const requestTimeout = config.server.request_timeout_s * 1000;
+  const keepAliveTimeout = 75_000;
+  let closing = false;
   const app = Fastify({
     loggerInstance: logger,
+    // Chat calls skip Fastify (see chat-listener.ts); everything else is Fastify's.
+    serverFactory: (fastifyHandler) => {
+      const server = createServer(chatListener(context, { routes: chatRoutes, bodyLimit, logger, closing: () => closing }, fastifyHandler));
+      server.keepAliveTimeout = keepAliveTimeout;
+      server.requestTimeout = requestTimeout;
+      return server;
+    },
     // One `chat` line per request is logged by the handler instead.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: Math.floor(config.server.body_limit_mb * 1024 * 1024),
-    requestTimeout: config.server.request_timeout_s * 1000,
-    keepAliveTimeout: 75_000,
+    bodyLimit,
+    requestTimeout,
+    keepAliveTimeout,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
@@ -75,7 +92,6 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(openAIRoutes(context));
   await app.register(anthropicRoutes(context));
-  await app.register(envelopeRoutes(context));
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // Each protocol's paths answer in its own shape.
@@ -85,9 +101,10 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   });
 
   const close = async (graceMs = config.server.shutdown_grace_s * 1000): Promise<void> => {
-    const closing = app.close();
+    closing = true;
+    const closed = app.close();
     const deadline = setTimeout(() => { for (const c of context.inflight) c.abort(); }, graceMs);
-    await closing;
+    await closed;
     clearTimeout(deadline);
     await Promise.all([...providers.values()].map((p) => p.close()));
     await context.search.close();

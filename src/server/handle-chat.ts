@@ -1,28 +1,40 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { foldBatches, type LinguaError, type StreamEvent, type Usage } from '../canonical/index.js';
 import { AbortSource } from '../lib/abort-source.js';
+import { logsInfo, type Logger } from '../lib/logger.js';
 import { asLinguaError } from '../router/router.js';
 import type { ChatProtocol, StreamStart } from './chat-protocol.js';
 import { countInputTokens } from './count-input-tokens.js';
 import type { ServerContext } from './context.js';
+import { sendError } from './chat-listener.js';
 import { startWithInputCount } from './start-with-input-count.js';
 import { streamResponse } from './stream-response.js';
+
+/** One chat call as the listener hands it over: the body is already parsed. */
+export interface ChatExchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: unknown;
+  reqId: string;
+  log: Logger;
+}
 
 /**
  * The one request pipeline every chat protocol shares:
  * authenticate → decode → route → provider events → encode (stream or folded).
+ * Errors before the response starts are thrown (the caller renders them).
  */
-export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, { req, res, body, reqId, log }: ChatExchange): Promise<void> {
   const started = performance.now();
   const key = ctx.keys.authenticate(protocol.apiKey(req.headers));
-  const request = protocol.decode(req.body);
+  const request = protocol.decode(body);
   const model = ctx.router.resolve(request.model);
   ctx.paramRanges.check(model.name, request);
   const search = ctx.search.plan(model.name, request);
 
   const abort = new AbortSource();
-  const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
-  reply.raw.once('close', onClose);
+  const onClose = () => { if (!res.writableFinished) abort.abort(); };
+  res.once('close', onClose);
   ctx.inflight.add(abort);
 
   let usage: Usage | undefined;
@@ -34,39 +46,36 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, req
         // The folded result carries the usage: no observing layer on this path.
         const result = await foldBatches(backend);
         usage = result.usage;
-        reply.header('content-type', 'application/json; charset=utf-8');
-        await reply.send(JSON.stringify(search.annotateResult(protocol.encodeResult(result, request))));
+        const text = JSON.stringify(search.annotateResult(protocol.encodeResult(result, request)));
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
       } catch (error) {
-        failure = asLinguaError(error, req.log);
+        failure = asLinguaError(error, log);
         throw failure;
       }
       return;
     }
-    reply.hijack();
     let events: AsyncIterator<readonly StreamEvent[]> = backend[Symbol.asyncIterator]();
     const start: StreamStart = {};
     if (protocol.countsInputFirst) {
-      const counting = countInputTokens({ entry: model, request, signal: abort.signal, logger: req.log, fallback: true });
+      const counting = countInputTokens({ entry: model, request, signal: abort.signal, logger: log, fallback: true });
       ({ inputTokens: start.inputTokens, events } = await startWithInputCount(events, counting.then((c) => c.inputTokens)));
     }
     const encoder = search.annotateStream(protocol.streamEncoder(request, start));
     failure = await streamResponse({
-      raw: reply.raw,
+      raw: res,
       events,
       encoder,
       onUsage: (u) => { usage = u; },
       heartbeatMs: ctx.heartbeatMs,
-      toError: (error) => asLinguaError(error, req.log),
-      failEarly: (error) => {
-        const rendered = protocol.renderError(error);
-        reply.raw.writeHead(rendered.status, { ...rendered.headers, 'content-type': 'application/json; charset=utf-8' });
-        reply.raw.end(JSON.stringify(rendered.body));
-      },
+      toError: (error) => asLinguaError(error, log),
+      failEarly: (error) => { sendError(res, protocol, error); },
     });
   } finally {
     ctx.inflight.delete(abort);
-    reply.raw.off('close', onClose);
-    req.log.info({
+    res.off('close', onClose);
+    if (logsInfo(log)) log.info({
+      reqId,
       key: key.name,
       model: request.model,
       stream: request.stream,

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import type { ChatProtocol } from '../../server/chat-protocol.js';
 import type { ServerContext } from '../../server/context.js';
-import { handleChat } from '../../server/handle-chat.js';
 import { useProtocolErrors } from '../../server/protocol-errors.js';
 import { openAIChatProtocol } from './protocol.js';
 
-/** `POST /v1/chat/completions`, `GET /v1/models`, `GET /v1/models/{id}`. */
+/** `POST /v1/chat/completions`, served by the chat listener. */
+export const openAIChatPaths: Record<string, ChatProtocol> = {
+  '/v1/chat/completions': openAIChatProtocol,
+};
+
+/** `GET /v1/models`, `GET /v1/models/{id}`. */
 export function openAIRoutes(ctx: ServerContext) {
   return async function register(app: FastifyInstance): Promise<void> {
     useProtocolErrors(app, openAIChatProtocol);
-
-    app.post('/v1/chat/completions', (req, reply) => handleChat(openAIChatProtocol, ctx, req, reply));
 
     app.get('/v1/models', async (req) => {
       ctx.keys.authenticate(openAIChatProtocol.apiKey(req.headers));

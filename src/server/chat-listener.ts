@@ -1,0 +1,106 @@
+import type { RequestListener, ServerResponse } from 'node:http';
+import secureJson from 'secure-json-parse';
+import { LinguaError } from '../canonical/index.js';
+import type { Logger } from '../lib/logger.js';
+import { asLinguaError } from '../router/router.js';
+import type { ChatProtocol } from './chat-protocol.js';
+import type { ServerContext } from './context.js';
+import { handleChat } from './handle-chat.js';
+
+export interface ChatListenerOptions {
+  /** `POST` paths (no query, no trailing slash) and the protocol each speaks. */
+  routes: ReadonlyMap<string, ChatProtocol>;
+  bodyLimit: number;
+  logger: Logger;
+  /** True once the server is shutting down: new requests get a 503. */
+  closing: () => boolean;
+}
+
+/**
+ * The chat endpoints' own request listener, in front of Fastify's: a chat
+ * `POST` goes from node:http straight into the pipeline (`handleChat`);
+ * every other request goes on to `next` (Fastify).
+ *
+ * Chat calls are the gateway's hot path, and Fastify's per-request work
+ * (request and reply objects, routing, hooks, a child logger, its body
+ * reader and send path) cost more than the whole of Lingua's own work on
+ * a small request (docs/benchmark.md). What Fastify did for these routes is
+ * done here: the body limit (413), JSON parsing with prototype-poisoning
+ * protection (400), 503 while closing, and every error in the caller's
+ * protocol.
+ */
+export function chatListener(ctx: ServerContext, options: ChatListenerOptions, next: RequestListener): RequestListener {
+  let requests = 0;
+  return (req, res) => {
+    const protocol = req.method === 'POST' ? options.routes.get(routePath(req.url ?? '/')) : undefined;
+    if (protocol === undefined) return next(req, res);
+    const reqId = `req-${(++requests).toString(36)}`;
+    const fail = (error: unknown): void => { sendError(res, protocol, asLinguaError(error, options.logger)); };
+    if (options.closing()) {
+      res.setHeader('connection', 'close');
+      return fail(new LinguaError('unavailable', 'The server is shutting down; retry on another instance.'));
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > options.bodyLimit) return fail(tooLarge());
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Over the limit: the rest is read and dropped, so the client can finish sending and read the 413.
+      if (size <= options.bodyLimit) chunks.push(chunk);
+    });
+    req.once('error', () => { res.destroy(); });
+    req.once('end', () => {
+      if (size > options.bodyLimit) return fail(tooLarge());
+      let body: unknown;
+      try {
+        body = parseJson(chunks);
+      } catch (error) {
+        return fail(error);
+      }
+      handleChat(protocol, ctx, { req, res, body, reqId, log: options.logger }).catch(fail);
+    });
+  };
+}
+
+/** The path without its query string or a trailing slash. */
+function routePath(url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+const suspect = /"(?:__proto__|constructor)"\s*:/;
+
+/** The body as JSON; `__proto__` and `constructor.prototype` keys are dropped (secure-json-parse). */
+function parseJson(chunks: Buffer[]): unknown {
+  const text = chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
+  if (text === '') return undefined;
+  try {
+    // Almost every body has neither key: then plain JSON.parse is enough, and ~2× faster.
+    return suspect.test(text) ? secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }) : JSON.parse(text);
+  } catch {
+    throw new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' });
+  }
+}
+
+function tooLarge(): LinguaError {
+  return new LinguaError('request_too_large', 'Request body too large.', { code: 'request_too_large' });
+}
+
+/** An error in the protocol's shape; a response already under way is cut instead. */
+export function sendError(res: ServerResponse, protocol: Pick<ChatProtocol, 'renderError'>, error: LinguaError): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  const rendered = protocol.renderError(error);
+  const text = JSON.stringify(rendered.body);
+  res.writeHead(rendered.status, {
+    ...rendered.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
