@@ -2,7 +2,8 @@
  * Gateway overhead benchmark (issue 2 item 9). Against one fake upstream
  * (nginx returning fixed bodies), measures in one run:
  *   (a) the upstream directly, (b) a bare node:http + undici proxy,
- *   (c) Lingua started from the built CLI,
+ *   (b') the same proxy re-serialising the JSON it forwards (the floor for
+ *   any gateway that reads requests), (c) Lingua started from the built CLI,
  * non-streaming req/s and latency under wrk, unloaded latency, streaming
  * req/s, and streaming time to first byte; then reports Lingua against (b).
  *
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { summariseCpuProfile, type ProfileSummary } from './support/cpu-profile.js';
 import { debianTool } from './support/debian-tool.js';
 import { completionPath, completionRequest, streamPath, streamRequest } from './support/fixtures.js';
-import { repoRoot, startBareProxy, startLingua, type Target } from './support/gateways.js';
+import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Target } from './support/gateways.js';
 import { startNginxUpstream } from './support/nginx-upstream.js';
 import { parseOptions, type BenchOptions } from './support/options.js';
 import { canPin, freePort, pinned, pinProcess, type ServerProcess } from './support/pinned-process.js';
@@ -96,12 +97,27 @@ async function streamTimings(url: string): Promise<StreamTimings> {
   });
 }
 
+interface PairedRatio { median: number; min: number; max: number; values: number[] }
+
+function paired(values: number[]): PairedRatio {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)!, values };
+}
+
 const best = (loads: Load[], by: (l: Load) => number): Load => loads.reduce((a, b) => (by(b) > by(a) ? b : a));
 
 async function measure(targets: Target[]): Promise<Record<Target['key'], TargetResult>> {
   const rounds = new Map<Target['key'], TargetResult['rounds']>(targets.map((t) => [t.key, []]));
   for (let round = 1; round <= options.rounds; round++) {
-    for (const t of targets) {
+    // The upstream first, then the two gateways back to back, in turn first:
+    // the machine's speed drifts over minutes, and a pair measured side by
+    // side sees the same drift (the ratios below are taken per round).
+    const [direct, ...gateways] = targets;
+    const shift = (round - 1) % gateways.length;
+    const order = [direct!, ...gateways.slice(shift), ...gateways.slice(0, shift)];
+    for (const t of order) {
       await load(t, t.completionUrl, completionRequest, options.warmupSeconds, options.connections);
       const loaded = await load(t, t.completionUrl, completionRequest, options.seconds, options.connections);
       const unloaded = await load(t, t.completionUrl, completionRequest, options.latencySeconds, 1);
@@ -139,9 +155,9 @@ async function measure(targets: Target[]): Promise<Record<Target['key'], TargetR
 const addedRatio = (direct: number, bare: number, lingua: number): number => (lingua - direct) / (bare - direct);
 
 function report(r: Record<Target['key'], TargetResult>): Record<string, unknown> {
-  const { direct, bare, lingua } = r;
+  const { direct, bare, json, lingua } = r;
   const c = options.connections;
-  const rows = [direct, bare, lingua].map((t) => [
+  const rows = [direct, bare, json, lingua].map((t) => [
     t.label,
     whole(t.best.loaded.rps),
     fixed(t.best.loaded.p50Ms),
@@ -164,12 +180,31 @@ function report(r: Record<Target['key'], TargetResult>): Record<string, unknown>
   log(`(req/s, p50, p99: non-streaming at ${c} connections for ${options.seconds} s; c1: one connection; µs CPU/req: CPU time of the`);
   log(` target's process per request; TTFB: time to first body byte of a stream, ${options.sequential} sequential and ${options.concurrentTotal} at ${options.streamConcurrency} concurrent; all times ms)`);
 
+  // Per round: Lingua against (b) measured beside it; the median over the rounds is the headline figure.
+  const perRound = (f: (round: number) => number): PairedRatio => paired(lingua.rounds.map((_, i) => f(i)));
+  const round = (t: TargetResult, i: number) => t.rounds[i]!;
+  const paired_ = {
+    throughput: perRound((i) => round(lingua, i).loaded.rps / round(bare, i).loaded.rps),
+    addedP50Unloaded: perRound((i) => addedRatio(round(direct, i).unloaded.p50Ms, round(bare, i).unloaded.p50Ms, round(lingua, i).unloaded.p50Ms)),
+    addedP50Loaded: perRound((i) => addedRatio(round(direct, i).loaded.p50Ms, round(bare, i).loaded.p50Ms, round(lingua, i).loaded.p50Ms)),
+    streamThroughput: perRound((i) => round(lingua, i).stream.rps / round(bare, i).stream.rps),
+    cpuPerRequest: perRound((i) => round(lingua, i).loaded.cpuUsPerRequest / round(bare, i).loaded.cpuUsPerRequest),
+    jsonFloorThroughput: perRound((i) => round(json, i).loaded.rps / round(bare, i).loaded.rps),
+    linguaToJsonFloor: perRound((i) => round(lingua, i).loaded.rps / round(json, i).loaded.rps),
+    jsonFloorStreamThroughput: perRound((i) => round(json, i).stream.rps / round(bare, i).stream.rps),
+  };
   const ratios = {
+    throughput: paired_.throughput.median,
+    addedP50Unloaded: paired_.addedP50Unloaded.median,
+    addedP50Loaded: paired_.addedP50Loaded.median,
+    streamThroughput: paired_.streamThroughput.median,
+    addedTtfbP50: addedRatio(direct.streamTimings.sequential.ttfb.p50, bare.streamTimings.sequential.ttfb.p50, lingua.streamTimings.sequential.ttfb.p50),
+    cpuPerRequest: paired_.cpuPerRequest.median,
+  };
+  const bestOf = {
     throughput: lingua.best.loaded.rps / bare.best.loaded.rps,
     addedP50Unloaded: addedRatio(direct.best.unloaded.p50Ms, bare.best.unloaded.p50Ms, lingua.best.unloaded.p50Ms),
-    addedP50Loaded: addedRatio(direct.best.loaded.p50Ms, bare.best.loaded.p50Ms, lingua.best.loaded.p50Ms),
     streamThroughput: lingua.best.stream.rps / bare.best.stream.rps,
-    addedTtfbP50: addedRatio(direct.streamTimings.sequential.ttfb.p50, bare.streamTimings.sequential.ttfb.p50, lingua.streamTimings.sequential.ttfb.p50),
     cpuPerRequest: lingua.best.loaded.cpuUsPerRequest / bare.best.loaded.cpuUsPerRequest,
   };
   const targets = {
@@ -178,16 +213,19 @@ function report(r: Record<Target['key'], TargetResult>): Record<string, unknown>
   };
   const headroom = direct.best.loaded.rps / lingua.best.loaded.rps;
   log();
-  log('Lingua against the bare proxy (b):');
-  log(`  throughput ratio            ${fixed(ratios.throughput)}  (target >= 0.85: ${targets.throughput.met ? 'MET' : 'NOT MET'})`);
-  log(`  added p50 ratio, 1 conn     ${fixed(ratios.addedP50Unloaded)}  (target <= 1.3: ${targets.addedP50.met ? 'MET' : 'NOT MET'}; added = proxy p50 − upstream p50)`);
+  const spread = (p: PairedRatio): string => `range ${fixed(p.min)}–${fixed(p.max)} over ${p.values.length} rounds`;
+  log(`Lingua against the bare proxy (b): median of the per-round ratios (each round measures both side by side), range; best-of-rounds ratio`);
+  log(`  throughput ratio            ${fixed(ratios.throughput)}  (target >= 0.85: ${targets.throughput.met ? 'MET' : 'NOT MET'})  ${spread(paired_.throughput)}; best-of ${fixed(bestOf.throughput)}`);
+  log(`  added p50 ratio, 1 conn     ${fixed(ratios.addedP50Unloaded)}  (target <= 1.3: ${targets.addedP50.met ? 'MET' : 'NOT MET'})  ${spread(paired_.addedP50Unloaded)}; best-of ${fixed(bestOf.addedP50Unloaded)}`);
   log(`  added p50 ratio, ${c} conns   ${fixed(ratios.addedP50Loaded)}  (under load p50 mostly follows throughput)`);
-  log(`  streaming throughput ratio  ${fixed(ratios.streamThroughput)}`);
-  log(`  added TTFB p50 ratio        ${fixed(ratios.addedTtfbP50)}`);
-  log(`  CPU per request ratio       ${fixed(ratios.cpuPerRequest)}`);
+  log(`  streaming throughput ratio  ${fixed(ratios.streamThroughput)}  ${spread(paired_.streamThroughput)}; best-of ${fixed(bestOf.streamThroughput)}`);
+  log(`  added TTFB p50 ratio        ${fixed(ratios.addedTtfbP50)}  (added = proxy − upstream)`);
+  log(`  CPU per request ratio       ${fixed(ratios.cpuPerRequest)}  ${spread(paired_.cpuPerRequest)}; best-of ${fixed(bestOf.cpuPerRequest)}`);
+  log(`The JSON-rewriting proxy against (b), what parsing and re-serialising alone costs: throughput ${fixed(paired_.jsonFloorThroughput.median)}`
+    + ` (${spread(paired_.jsonFloorThroughput)}), streaming ${fixed(paired_.jsonFloorStreamThroughput.median)}; Lingua against it: throughput ${fixed(paired_.linguaToJsonFloor.median)}`);
   log(`Upstream headroom: direct serves ${fixed(headroom, 1)}× Lingua's rate ${headroom >= 3 ? '(ok: not the bottleneck)' : '(WARNING: under 3×, the upstream or load generator may limit the result)'};`
     + ` core ${loadCore} was ${lingua.best.loaded.coreBusy[Number(loadCore)] ?? '?'}% busy during Lingua's run, core ${gatewayCore} ${lingua.best.loaded.coreBusy[Number(gatewayCore)] ?? '?'}%.`);
-  return { ratios, targets, headroom };
+  return { ratios, paired: paired_, bestOf, targets, headroom };
 }
 
 async function profile(upstreamOrigin: string): Promise<Record<string, ProfileSummary>> {
@@ -270,10 +308,12 @@ try {
     const direct: Target = { key: 'direct', label: 'upstream direct (nginx)', completionUrl: upstreamOrigin + completionPath, streamUrl: upstreamOrigin + streamPath, process: upstream };
     const bare = await startBareProxy(await freePort(), upstreamOrigin, gatewayCore);
     children.push(bare.process);
+    const json = await startJsonProxy(await freePort(), upstreamOrigin, gatewayCore);
+    children.push(json.process);
     const lingua = await startLingua({ dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore });
     children.push(lingua.process);
 
-    const measured = await measure([direct, bare, lingua]);
+    const measured = await measure([direct, bare, json, lingua]);
     const summary = report(measured);
     const file = join(results, 'latest.json');
     writeFileSync(file, `${JSON.stringify({ environment: { ...environment, loadAverageAfter: os.loadavg() }, options, ...summary, results: measured }, null, 2)}\n`);

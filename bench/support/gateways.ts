@@ -10,7 +10,7 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** One system under test: where non-streaming and streaming calls go. */
 export interface Target {
-  key: 'direct' | 'bare' | 'lingua';
+  key: 'direct' | 'bare' | 'json' | 'lingua';
   label: string;
   completionUrl: string;
   streamUrl: string;
@@ -27,11 +27,20 @@ async function answers(url: string): Promise<boolean> {
 }
 
 export async function startBareProxy(port: number, upstreamOrigin: string, cores: string): Promise<Target> {
-  const script = join(repoRoot, 'dist/bench/support/bare-proxy.js');
-  const server = new ServerProcess('bare proxy', pinned(cores, [process.execPath, script, String(port), upstreamOrigin]));
+  return startProxy('bare', 'bare node:http+undici proxy', 'bare-proxy.js', port, upstreamOrigin, cores);
+}
+
+/** The bare proxy plus a JSON parse and re-serialisation of everything it forwards. */
+export async function startJsonProxy(port: number, upstreamOrigin: string, cores: string): Promise<Target> {
+  return startProxy('json', 'JSON-rewriting node:http proxy', 'json-proxy.js', port, upstreamOrigin, cores);
+}
+
+async function startProxy(key: 'bare' | 'json', label: string, file: string, port: number, upstreamOrigin: string, cores: string): Promise<Target> {
+  const script = join(repoRoot, 'dist/bench/support', file);
+  const server = new ServerProcess(label, pinned(cores, [process.execPath, script, String(port), upstreamOrigin]));
   const origin = `http://127.0.0.1:${port}`;
   await server.ready(() => answers(origin + completionPath));
-  return { key: 'bare', label: 'bare node:http+undici proxy', completionUrl: origin + completionPath, streamUrl: origin + streamPath, process: server };
+  return { key, label, completionUrl: origin + completionPath, streamUrl: origin + streamPath, process: server };
 }
 
 /**
