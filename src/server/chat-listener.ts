@@ -1,4 +1,4 @@
-import type { RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import secureJson from 'secure-json-parse';
 import { LinguaError } from '../canonical/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -6,6 +6,7 @@ import { asLinguaError } from '../router/router.js';
 import type { ChatProtocol } from './chat-protocol.js';
 import type { ServerContext } from './context.js';
 import { handleChat } from './handle-chat.js';
+import { sendError } from './protocol-errors.js';
 
 export interface ChatListenerOptions {
   /** `POST` paths (no query, no trailing slash) and the protocol each speaks. */
@@ -87,20 +88,4 @@ function parseJson(chunks: Buffer[]): unknown {
 
 function tooLarge(): LinguaError {
   return new LinguaError('request_too_large', 'Request body too large.', { code: 'request_too_large' });
-}
-
-/** An error in the protocol's shape; a response already under way is cut instead. */
-export function sendError(res: ServerResponse, protocol: Pick<ChatProtocol, 'renderError'>, error: LinguaError): void {
-  if (res.headersSent) {
-    if (!res.writableEnded) res.destroy();
-    return;
-  }
-  const rendered = protocol.renderError(error);
-  const text = JSON.stringify(rendered.body);
-  res.writeHead(rendered.status, {
-    ...rendered.headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

@@ -6,7 +6,7 @@ import { asLinguaError } from '../router/router.js';
 import type { ChatProtocol, StreamStart } from './chat-protocol.js';
 import { countInputTokens } from './count-input-tokens.js';
 import type { ServerContext } from './context.js';
-import { sendError } from './chat-listener.js';
+import { sendError } from './protocol-errors.js';
 import { startWithInputCount } from './start-with-input-count.js';
 import { streamResponse } from './stream-response.js';
 

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { LinguaError } from '../canonical/index.js';
 import { asLinguaError } from '../router/router.js';
@@ -34,4 +35,20 @@ function fromFastify(error: unknown): LinguaError | undefined {
     return new LinguaError('invalid_request', e.message, { status: e.statusCode });
   }
   return undefined;
+}
+
+/** An error in the protocol's shape; a response already under way is cut instead. */
+export function sendError(res: ServerResponse, protocol: Pick<ChatProtocol, 'renderError'>, error: LinguaError): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  const rendered = protocol.renderError(error);
+  const text = JSON.stringify(rendered.body);
+  res.writeHead(rendered.status, {
+    ...rendered.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }

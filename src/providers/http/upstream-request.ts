@@ -159,7 +159,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return; // 1xx: the real answer follows
     if (statusCode >= 300) {
       this.#errorStatus = statusCode;
-      this.#response = undefined;
       this.#retryAfter = parseRetryAfter(headers['retry-after']);
       return;
     }
