@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { completion } from '../support/fake-openai.js';
+import { until } from '../support/until.js';
 import { after, before, describe, test } from 'node:test';
 import { API_KEY, openAIFixture, postRaw, type OpenAIFixture } from '../support/openai-fixture.js';
 
@@ -72,5 +75,48 @@ describe('the chat listener (chat endpoints ahead of Fastify)', () => {
     const res = await fetch(`${f.server.url}/v1/chat/completions`);
     assert.equal(res.status, 404);
     assert.equal((await res.json() as { error: { type: string } }).error.type, 'invalid_request_error');
+  });
+});
+
+describe('the chat listener while the server shuts down', () => {
+  test('a request arriving on a kept-alive connection after close() began → 503 in OpenAI shape, while the request in flight finishes', async () => {
+    const f = await openAIFixture();
+    try {
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      f.upstream.handler = async (req, res) => {
+        await held;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion({ choices: [{ text: 'done' }] }, req)));
+      };
+      const body = JSON.stringify(ask);
+      const head = `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer ${API_KEY}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+      const { port } = new URL(f.server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => { received += d; });
+      socket.write(head + body);
+      await until(() => f.upstream.requests.length === 1, 'the first request at the upstream');
+
+      const closing = f.server.close();
+      socket.write(head + body);
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+      await until(() => (received.match(/HTTP\/1\.1 /g) ?? []).length >= 2, 'two responses on the connection');
+      socket.destroy();
+      await closing;
+
+      const responses = received.split(/(?=HTTP\/1\.1 )/);
+      assert.equal(responses.length, 2, received);
+      assert.match(responses[0]!, /^HTTP\/1\.1 200/);
+      assert.match(responses[0]!, /"content":"done"/);
+      assert.match(responses[1]!, /^HTTP\/1\.1 503/);
+      assert.match(responses[1]!, /connection: close/i);
+      const error = JSON.parse(responses[1]!.slice(responses[1]!.indexOf('\r\n\r\n') + 4)) as { error: { message: string } };
+      assert.match(error.error.message, /shutting down/);
+      assert.equal(f.upstream.requests.length, 1, 'the late request never reached the upstream');
+    } finally {
+      await f.upstream.close();
+    }
   });
 });
