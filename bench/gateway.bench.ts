@@ -22,7 +22,7 @@ import { startNginxUpstream } from './support/nginx-upstream.js';
 import { parseOptions, type BenchOptions } from './support/options.js';
 import { canPin, freePort, pinned, pinProcess, type ServerProcess } from './support/pinned-process.js';
 import { coreBusyPercent, coreTimes, processCpuMs } from './support/proc-stat.js';
-import type { Distribution } from './support/stats.js';
+import { median, type Distribution } from './support/stats.js';
 import { fixed, table, whole } from './support/table.js';
 import { runWrk, type WrkResult } from './support/wrk.js';
 
@@ -99,11 +99,8 @@ async function streamTimings(url: string): Promise<StreamTimings> {
 
 interface PairedRatio { median: number; min: number; max: number; values: number[] }
 
-function paired(values: number[]): PairedRatio {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted.at(-1)!, values };
+function pairedRatio(values: number[]): PairedRatio {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), values };
 }
 
 const best = (loads: Load[], by: (l: Load) => number): Load => loads.reduce((a, b) => (by(b) > by(a) ? b : a));
@@ -181,9 +178,9 @@ function report(r: Record<Target['key'], TargetResult>): Record<string, unknown>
   log(` target's process per request; TTFB: time to first body byte of a stream, ${options.sequential} sequential and ${options.concurrentTotal} at ${options.streamConcurrency} concurrent; all times ms)`);
 
   // Per round: Lingua against (b) measured beside it; the median over the rounds is the headline figure.
-  const perRound = (f: (round: number) => number): PairedRatio => paired(lingua.rounds.map((_, i) => f(i)));
+  const perRound = (f: (round: number) => number): PairedRatio => pairedRatio(lingua.rounds.map((_, i) => f(i)));
   const round = (t: TargetResult, i: number) => t.rounds[i]!;
-  const paired_ = {
+  const paired = {
     throughput: perRound((i) => round(lingua, i).loaded.rps / round(bare, i).loaded.rps),
     addedP50Unloaded: perRound((i) => addedRatio(round(direct, i).unloaded.p50Ms, round(bare, i).unloaded.p50Ms, round(lingua, i).unloaded.p50Ms)),
     addedP50Loaded: perRound((i) => addedRatio(round(direct, i).loaded.p50Ms, round(bare, i).loaded.p50Ms, round(lingua, i).loaded.p50Ms)),
@@ -194,12 +191,12 @@ function report(r: Record<Target['key'], TargetResult>): Record<string, unknown>
     jsonFloorStreamThroughput: perRound((i) => round(json, i).stream.rps / round(bare, i).stream.rps),
   };
   const ratios = {
-    throughput: paired_.throughput.median,
-    addedP50Unloaded: paired_.addedP50Unloaded.median,
-    addedP50Loaded: paired_.addedP50Loaded.median,
-    streamThroughput: paired_.streamThroughput.median,
+    throughput: paired.throughput.median,
+    addedP50Unloaded: paired.addedP50Unloaded.median,
+    addedP50Loaded: paired.addedP50Loaded.median,
+    streamThroughput: paired.streamThroughput.median,
     addedTtfbP50: addedRatio(direct.streamTimings.sequential.ttfb.p50, bare.streamTimings.sequential.ttfb.p50, lingua.streamTimings.sequential.ttfb.p50),
-    cpuPerRequest: paired_.cpuPerRequest.median,
+    cpuPerRequest: paired.cpuPerRequest.median,
   };
   const bestOf = {
     throughput: lingua.best.loaded.rps / bare.best.loaded.rps,
@@ -215,17 +212,17 @@ function report(r: Record<Target['key'], TargetResult>): Record<string, unknown>
   log();
   const spread = (p: PairedRatio): string => `range ${fixed(p.min)}–${fixed(p.max)} over ${p.values.length} rounds`;
   log(`Lingua against the bare proxy (b): median of the per-round ratios (each round measures both side by side), range; best-of-rounds ratio`);
-  log(`  throughput ratio            ${fixed(ratios.throughput)}  (target >= 0.85: ${targets.throughput.met ? 'MET' : 'NOT MET'})  ${spread(paired_.throughput)}; best-of ${fixed(bestOf.throughput)}`);
-  log(`  added p50 ratio, 1 conn     ${fixed(ratios.addedP50Unloaded)}  (target <= 1.3: ${targets.addedP50.met ? 'MET' : 'NOT MET'})  ${spread(paired_.addedP50Unloaded)}; best-of ${fixed(bestOf.addedP50Unloaded)}`);
+  log(`  throughput ratio            ${fixed(ratios.throughput)}  (target >= 0.85: ${targets.throughput.met ? 'MET' : 'NOT MET'})  ${spread(paired.throughput)}; best-of ${fixed(bestOf.throughput)}`);
+  log(`  added p50 ratio, 1 conn     ${fixed(ratios.addedP50Unloaded)}  (target <= 1.3: ${targets.addedP50.met ? 'MET' : 'NOT MET'})  ${spread(paired.addedP50Unloaded)}; best-of ${fixed(bestOf.addedP50Unloaded)}`);
   log(`  added p50 ratio, ${c} conns   ${fixed(ratios.addedP50Loaded)}  (under load p50 mostly follows throughput)`);
-  log(`  streaming throughput ratio  ${fixed(ratios.streamThroughput)}  ${spread(paired_.streamThroughput)}; best-of ${fixed(bestOf.streamThroughput)}`);
+  log(`  streaming throughput ratio  ${fixed(ratios.streamThroughput)}  ${spread(paired.streamThroughput)}; best-of ${fixed(bestOf.streamThroughput)}`);
   log(`  added TTFB p50 ratio        ${fixed(ratios.addedTtfbP50)}  (added = proxy − upstream)`);
-  log(`  CPU per request ratio       ${fixed(ratios.cpuPerRequest)}  ${spread(paired_.cpuPerRequest)}; best-of ${fixed(bestOf.cpuPerRequest)}`);
-  log(`The JSON-rewriting proxy against (b), what parsing and re-serialising alone costs: throughput ${fixed(paired_.jsonFloorThroughput.median)}`
-    + ` (${spread(paired_.jsonFloorThroughput)}), streaming ${fixed(paired_.jsonFloorStreamThroughput.median)}; Lingua against it: throughput ${fixed(paired_.linguaToJsonFloor.median)}`);
+  log(`  CPU per request ratio       ${fixed(ratios.cpuPerRequest)}  ${spread(paired.cpuPerRequest)}; best-of ${fixed(bestOf.cpuPerRequest)}`);
+  log(`The JSON-rewriting proxy against (b), what parsing and re-serialising alone costs: throughput ${fixed(paired.jsonFloorThroughput.median)}`
+    + ` (${spread(paired.jsonFloorThroughput)}), streaming ${fixed(paired.jsonFloorStreamThroughput.median)}; Lingua against it: throughput ${fixed(paired.linguaToJsonFloor.median)}`);
   log(`Upstream headroom: direct serves ${fixed(headroom, 1)}× Lingua's rate ${headroom >= 3 ? '(ok: not the bottleneck)' : '(WARNING: under 3×, the upstream or load generator may limit the result)'};`
     + ` core ${loadCore} was ${lingua.best.loaded.coreBusy[Number(loadCore)] ?? '?'}% busy during Lingua's run, core ${gatewayCore} ${lingua.best.loaded.coreBusy[Number(gatewayCore)] ?? '?'}%.`);
-  return { ratios, paired: paired_, bestOf, targets, headroom };
+  return { ratios, paired, bestOf, targets, headroom };
 }
 
 async function profile(upstreamOrigin: string): Promise<Record<string, ProfileSummary>> {

@@ -21,6 +21,7 @@ import { chatWrapperFor, sharedLlama } from '../src/providers/llama-cpp/engine.j
 import { writeGguf } from '../src/providers/llama-cpp/gguf/gguf-writer.js';
 import { parameterCount } from '../src/providers/llama-cpp/gguf/llama-gguf.js';
 import { randomModel, type RandomModelOptions } from '../src/providers/llama-cpp/gguf/random-model.js';
+import { median } from './support/stats.js';
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 128);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -128,10 +129,6 @@ function startServer(configFile: string): Promise<{ url: string; pid: number; st
   });
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const best = (runs: Run[]): Run => runs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 

@@ -24,3 +24,11 @@ export function distribution(values: readonly number[]): Distribution {
     mean: sorted.length === 0 ? Number.NaN : sum / sorted.length,
   };
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
