@@ -19,7 +19,7 @@ const userPart = z.discriminatedUnion('type', [textPart, imagePart]);
 
 const toolCall = z.object({
   id: z.string().min(1),
-  type: z.literal('function').default('function'),
+  type: z.literal('function').optional(),
   function: z.object({ name: z.string().min(1), arguments: z.string() }).loose(),
 }).loose();
 

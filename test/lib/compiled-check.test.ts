@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { compileCheck } from '../../src/lib/compiled-check.js';
+import { chatCompletionRequestSchema } from '../../src/protocols/openai/request-schema.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Chat requests that use every part of the schema. */
+const valid: Json[] = [
+  { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+  {
+    model: 'm',
+    messages: [
+      { role: 'system', content: 'be brief', name: 'sys' },
+      { role: 'developer', content: [{ type: 'text', text: 'dev' }] },
+      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==', detail: 'low' } }], name: 'u' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }], reasoning_content: 'hmm', refusal: null },
+      { role: 'tool', tool_call_id: 'call_1', content: 'result' },
+      { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'refusal', refusal: 'no' }] },
+    ],
+    stream: true,
+    stream_options: { include_usage: true },
+    temperature: 0.7,
+    top_p: 1,
+    n: 2,
+    stop: ['a', 'b', 'c', 'd'],
+    max_tokens: 10,
+    max_completion_tokens: 20,
+    presence_penalty: -2,
+    frequency_penalty: 2,
+    logit_bias: { '50256': -100 },
+    logprobs: true,
+    top_logprobs: 20,
+    user: 'u-1',
+    tools: [{ type: 'function', function: { name: 'get_weather-1', description: 'd', parameters: { type: 'object' }, strict: true } }],
+    tool_choice: { type: 'function', function: { name: 'get_weather-1' } },
+    parallel_tool_calls: false,
+    response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object' }, strict: true, description: null } },
+    seed: 42,
+    reasoning_effort: 'low',
+    modalities: ['text'],
+    audio: null,
+    enable_search: true,
+  },
+  { model: 'm', messages: [{ role: 'user', content: 'x' }], stop: 'END', tool_choice: 'auto', response_format: { type: 'json_object' }, temperature: null, n: null },
+];
+
+/** Values swapped in for every field in turn: wrong types, out of range, empty, near the limits. */
+const replacements: Json[] = [null, true, 0, -1, 1.5, 2.5, 129, 1e300, '', 'x', 'user', 'function', [], ['a'], ['a', 'b', 'c', 'd', 'e'], {}, { type: 'text' }];
+
+/** Every body one change away from `body`: each field (at any depth) replaced or removed. */
+function* mutations(body: Json): Generator<Json> {
+  if (Array.isArray(body)) {
+    for (let i = 0; i < body.length; i++) {
+      for (const r of [...replacements, ...mutations(body[i]!)]) yield body.map((v, j) => (j === i ? r : v));
+      yield body.filter((_, j) => j !== i);
+    }
+  } else if (typeof body === 'object' && body !== null) {
+    for (const key of Object.keys(body)) {
+      for (const r of [...replacements, ...mutations(body[key]!)]) yield { ...body, [key]: r };
+      const { [key]: _removed, ...rest } = body;
+      yield rest;
+    }
+  }
+}
+
+test('the compiled check of the chat request agrees with zod on valid bodies and on every one-change mutation of them', () => {
+  const check = compileCheck(chatCompletionRequestSchema);
+  let checked = 0;
+  let rejected = 0;
+  for (const body of valid) {
+    assert.equal(check(body), true, `valid body rejected: ${JSON.stringify(body)}`);
+    assert.equal(chatCompletionRequestSchema.safeParse(body).success, true);
+    for (const mutated of mutations(body)) {
+      const byZod = chatCompletionRequestSchema.safeParse(mutated).success;
+      assert.equal(check(mutated), byZod, `compiled check and zod disagree on ${JSON.stringify(mutated)}`);
+      checked++;
+      if (!byZod) rejected++;
+    }
+  }
+  // The corpus really exercises rejection (and acceptance) at depth.
+  assert.ok(checked > 1500, `only ${checked} mutations`);
+  assert.ok(rejected > checked / 3 && rejected < checked, `${rejected} of ${checked} rejected`);
+});
+
+test('a valid body passes unchanged: what zod returns equals the input', () => {
+  for (const body of valid) assert.deepEqual(chatCompletionRequestSchema.parse(body), body);
+});
+
+test('a schema whose parsed value is not its input is refused: defaults, transforms, stripped keys', () => {
+  assert.throws(() => compileCheck(z.looseObject({ a: z.string().default('x') })), /parsed value would differ/);
+  assert.throws(() => compileCheck(z.looseObject({ a: z.string().transform((s) => s.length) })), /parsed value would differ|Transforms cannot be represented/);
+  assert.throws(() => compileCheck(z.object({ a: z.string() })), /parsed value would differ/);
+  const check = compileCheck(z.looseObject({ a: z.int().min(1) }));
+  assert.equal(check({ a: 1, b: 2 }), true);
+  assert.equal(check({ a: 0 }), false);
+  assert.equal(check({ a: 1.5 }), false);
+  assert.equal(compileCheck(z.strictObject({ a: z.string() }))({ a: 'x', b: 1 }), false);
+});
