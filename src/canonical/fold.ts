@@ -1,4 +1,5 @@
 import { LinguaError } from './errors.js';
+import { WholeAnswer } from './event-batches.js';
 import type { EventBatches, EventStream, StreamEvent } from './events.js';
 import type { ChatResult, ChoiceResult } from './response.js';
 
@@ -16,14 +17,19 @@ export async function foldStream(events: EventStream): Promise<ChatResult> {
 /** `foldStream` over events in batches. */
 export async function foldBatches(batches: EventBatches): Promise<ChatResult> {
   const fold = new Fold();
-  for await (const batch of batches) for (const e of batch) fold.add(e);
+  if (batches instanceof WholeAnswer) {
+    for (const e of await batches.read()) fold.add(e);
+  } else {
+    for await (const batch of batches) for (const e of batch) fold.add(e);
+  }
   return fold.result();
 }
 
 class Fold {
   readonly #choices: ChoiceResult[] = [];
   readonly #result: ChatResult = { choices: this.#choices };
-  readonly #finished = new Set<number>();
+  /** Indexes of the choices that got their `finish` (few: a short array beats a Set). */
+  readonly #finished: number[] = [];
 
   add(e: StreamEvent): void {
     switch (e.type) {
@@ -40,14 +46,14 @@ class Fold {
         call.arguments += e.arguments;
         break;
       }
-      case 'finish': this.#choiceAt(e.choice).finish = e.finish; this.#finished.add(e.choice); break;
+      case 'finish': this.#choiceAt(e.choice).finish = e.finish; if (!this.#finished.includes(e.choice)) this.#finished.push(e.choice); break;
       case 'usage': this.#result.usage = e.usage; break;
       case 'error': throw e.error;
     }
   }
 
   result(): ChatResult {
-    if (this.#choices.length === 0 || this.#finished.size < this.#choices.length) {
+    if (this.#choices.length === 0 || this.#finished.length < this.#choices.length) {
       throw new LinguaError('upstream', 'backend stream ended before the response finished');
     }
     return this.#result;

@@ -6,4 +6,4 @@ export type * from './response.js';
 export { LinguaError, invalidRequest, kindForStatus } from './errors.js';
 export type { ErrorKind, ErrorOptions } from './errors.js';
 export { foldBatches, foldStream } from './fold.js';
-export { flattenBatches, singleBatches } from './event-batches.js';
+export { flattenBatches, singleBatches, WholeAnswer } from './event-batches.js';

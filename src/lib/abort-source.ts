@@ -17,7 +17,9 @@ export interface AbortWatch {
 export class AbortSource implements AbortWatch {
   #aborted = false;
   #controller: AbortController | undefined;
-  #listeners: (() => void)[] = [];
+  /** Almost always one listener (the upstream exchange): no array for it. */
+  #listener: (() => void) | undefined;
+  #more: (() => void)[] | undefined;
 
   get aborted(): boolean {
     return this.#aborted;
@@ -32,20 +34,26 @@ export class AbortSource implements AbortWatch {
   }
 
   listen(listener: () => void): void {
-    this.#listeners.push(listener);
+    if (this.#listener === undefined) this.#listener = listener;
+    else (this.#more ??= []).push(listener);
   }
 
   unlisten(listener: () => void): void {
-    const i = this.#listeners.indexOf(listener);
-    if (i >= 0) this.#listeners.splice(i, 1);
+    if (this.#listener === listener) {
+      this.#listener = this.#more?.shift();
+      return;
+    }
+    const i = this.#more?.indexOf(listener) ?? -1;
+    if (i >= 0) this.#more!.splice(i, 1);
   }
 
   abort(): void {
     if (this.#aborted) return;
     this.#aborted = true;
-    const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const l of listeners) l();
+    const listeners = [this.#listener, ...(this.#more ?? [])];
+    this.#listener = undefined;
+    this.#more = undefined;
+    for (const l of listeners) l?.();
     this.#controller?.abort();
   }
 }

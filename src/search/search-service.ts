@@ -77,13 +77,25 @@ export class SearchService {
   }
 }
 
+/** The model call alone, passed on as it is. */
+class DirectPlan implements SearchPlan {
+  constructor(readonly request: ChatRequest) {}
+
+  stream(generate: (request: ChatRequest) => EventBatches): EventBatches {
+    return generate(this.request);
+  }
+
+  annotateResult(body: unknown): unknown {
+    return body;
+  }
+
+  annotateStream(encoder: StreamEncoder): StreamEncoder {
+    return encoder;
+  }
+}
+
 function directPlan(request: ChatRequest): SearchPlan {
-  return {
-    request,
-    stream: (generate) => generate(request),
-    annotateResult: (body) => body,
-    annotateStream: (encoder) => encoder,
-  };
+  return new DirectPlan(request);
 }
 
 /**

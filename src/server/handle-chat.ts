@@ -33,8 +33,8 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, { r
   const search = ctx.search.plan(model.name, request);
 
   const abort = new AbortSource();
-  const onClose = () => { if (!res.writableFinished) abort.abort(); };
-  res.once('close', onClose);
+  // Left on: once the response is finished, its 'close' aborts nothing.
+  res.on('close', () => { if (!res.writableFinished) abort.abort(); });
   ctx.inflight.add(abort);
 
   let usage: Usage | undefined;
@@ -73,7 +73,6 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, { r
     });
   } finally {
     ctx.inflight.delete(abort);
-    res.off('close', onClose);
     if (logsInfo(log)) log.info({
       reqId,
       key: key.name,

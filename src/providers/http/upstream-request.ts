@@ -32,8 +32,8 @@ type Waiter = () => void;
 
 /**
  * One upstream POST under Lingua's timeouts and abort rules; every failure
- * comes out as a LinguaError. Use `send()`, then `json()`, `eventGroups()`
- * or `jsonEvents()`; `close()` in a `finally` ends the timer and the abort
+ * comes out as a LinguaError. Use `json()` alone, or `send()` then `json()`,
+ * `eventGroups()` or `jsonEvents()`; `close()` in a `finally` ends the timer and the abort
  * listener, and aborts an exchange left unfinished.
  *
  * Built on undici's `dispatch` handler API rather than `request()`: the
@@ -57,6 +57,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** The response body was read to its end: nothing is left to abort. */
   #ended = false;
   #waiter: Waiter | undefined;
+  #started = false;
+  /** `send()` waits for the response head; otherwise only the body's end wakes a non-streaming reader. */
+  #wantsHead = false;
 
   constructor(p: UpstreamPost) {
     this.#p = p;
@@ -64,27 +67,19 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   /** Sends the request; resolves with a 2xx answer's head, throws a LinguaError otherwise. */
   async send(): Promise<UpstreamResponse> {
-    const p = this.#p;
-    if (p.abort.aborted) throw this.#failure(undefined);
-    p.abort.listen(this.#onAbort);
-    if (!p.stream) {
-      this.#timer = setTimeout(() => { this.#timedOut = true; this.#abortUpstream(); }, p.timeoutS * 1000);
-    }
-    p.pool.dispatch({
-      method: 'POST',
-      path: p.path,
-      headers: p.headers,
-      body: p.body,
-      headersTimeout: p.timeoutS * 1000,
-      bodyTimeout: (p.stream ? p.idleTimeoutS : p.timeoutS) * 1000,
-    }, this);
+    this.#start();
+    this.#wantsHead = true;
     while (this.#response === undefined && this.#failed === undefined) await this.#wait();
     if (this.#failed !== undefined) throw this.#failed;
     return this.#response!;
   }
 
-  /** Reads a JSON body; a body that is not JSON is the upstream's fault. */
+  /**
+   * Reads a JSON body (sending the request first, if `send()` was not
+   * called); a body that is not JSON is the upstream's fault.
+   */
   async json(): Promise<unknown> {
+    this.#start();
     while (!this.#ended && this.#failed === undefined) await this.#wait();
     if (this.#failed !== undefined) throw this.#failed;
     const text = this.#takeText();
@@ -140,6 +135,29 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** Dispatches the request, once. */
+  #start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const p = this.#p;
+    if (p.abort.aborted) {
+      this.#failed = this.#failure(undefined);
+      return;
+    }
+    p.abort.listen(this.#onAbort);
+    if (!p.stream) {
+      this.#timer = setTimeout(() => { this.#timedOut = true; this.#abortUpstream(); }, p.timeoutS * 1000);
+    }
+    p.pool.dispatch({
+      method: 'POST',
+      path: p.path,
+      headers: p.headers,
+      body: p.body,
+      headersTimeout: p.timeoutS * 1000,
+      bodyTimeout: (p.stream ? p.idleTimeoutS : p.timeoutS) * 1000,
+    }, this);
+  }
+
   close(): void {
     clearTimeout(this.#timer);
     this.#p.abort.unlisten(this.#onAbort);
@@ -163,7 +181,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.#response = { statusCode, headers };
-    this.#wake();
+    if (this.#wantsHead || this.#p.stream) this.#wake();
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

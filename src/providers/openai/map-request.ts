@@ -9,7 +9,9 @@ export interface OpenAIBodyOptions {
 
 /** The canonical request as an OpenAI Chat Completions body. */
 export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...req.extra, model: options.model, messages: req.messages.flatMap(toMessages) };
+  const messages: Record<string, unknown>[] = [];
+  for (const m of req.messages) addMessage(m, messages);
+  const body: Record<string, unknown> = { ...req.extra, model: options.model, messages };
   if (req.stream) {
     body.stream = true;
     // Always ask for usage: billing needs it even when the client did not.
@@ -62,20 +64,22 @@ function toToolChoice(choice: ToolChoice): unknown {
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
-function toMessages(m: Message): Record<string, unknown>[] {
+/** One canonical message as OpenAI messages (a tool message holds one result each), added to `out`. */
+function addMessage(m: Message, out: Record<string, unknown>[]): void {
   switch (m.role) {
     case 'system':
-      return [{ role: 'system', content: m.content.map((p) => p.text).join('\n\n') }];
+      out.push({ role: 'system', content: m.content.length === 1 ? m.content[0]!.text : m.content.map((p) => p.text).join('\n\n') });
+      return;
     case 'user':
-      return [{ role: 'user', content: toContent(m.content), ...(m.name === undefined ? {} : { name: m.name }) }];
+      out.push(m.name === undefined ? { role: 'user', content: toContent(m.content) } : { role: 'user', content: toContent(m.content), name: m.name });
+      return;
     case 'assistant':
-      return [toAssistant(m)];
+      out.push(toAssistant(m));
+      return;
     case 'tool':
-      return m.content.map((r) => ({
-        role: 'tool',
-        tool_call_id: r.toolCallId,
-        content: typeof r.content === 'string' ? r.content : toContent(r.content),
-      }));
+      for (const r of m.content) {
+        out.push({ role: 'tool', tool_call_id: r.toolCallId, content: typeof r.content === 'string' ? r.content : toContent(r.content) });
+      }
   }
 }
 

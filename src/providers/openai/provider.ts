@@ -1,6 +1,6 @@
 import type { Pool } from 'undici';
 import { z } from 'zod';
-import { flattenBatches, LinguaError, type EventStream, type StreamEvent } from '../../canonical/index.js';
+import { flattenBatches, LinguaError, WholeAnswer, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
@@ -41,26 +41,24 @@ export class OpenAIProvider implements Provider {
     return flattenBatches(this.batches(call));
   }
 
-  async *batches(call: ProviderCall): AsyncGenerator<StreamEvent[]> {
-    const body = toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
-    const exchange = new UpstreamExchange({
-      provider: this.name,
-      pool: this.#pool,
-      path: this.#path,
-      headers: this.#headers,
-      body: JSON.stringify(body),
-      abort: call.abort ?? watchSignal(call.signal),
-      stream: call.request.stream,
-      timeoutS: this.#config.timeout_s,
-      idleTimeoutS: this.#config.stream_idle_timeout_s,
-    });
+  /** A non-streaming call is one upstream answer: a WholeAnswer, folded without async iteration. */
+  batches(call: ProviderCall): EventBatches {
+    return call.request.stream ? this.#stream(call) : new WholeAnswer(() => this.#complete(call));
+  }
+
+  async #complete(call: ProviderCall): Promise<StreamEvent[]> {
+    const exchange = this.#exchange(call);
+    try {
+      return completionToEvents(await exchange.json(), this.name);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  async *#stream(call: ProviderCall): AsyncGenerator<StreamEvent[]> {
+    const exchange = this.#exchange(call);
     try {
       await exchange.send();
-      if (!call.request.stream) {
-        const events = completionToEvents(await exchange.json(), this.name);
-        if (events.length > 0) yield events;
-        return;
-      }
       const mapper = new OpenAIStreamMapper(this.name);
       for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
@@ -76,6 +74,21 @@ export class OpenAIProvider implements Provider {
     } finally {
       exchange.close();
     }
+  }
+
+  #exchange(call: ProviderCall): UpstreamExchange {
+    const body = toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
+    return new UpstreamExchange({
+      provider: this.name,
+      pool: this.#pool,
+      path: this.#path,
+      headers: this.#headers,
+      body: JSON.stringify(body),
+      abort: call.abort ?? watchSignal(call.signal),
+      stream: call.request.stream,
+      timeoutS: this.#config.timeout_s,
+      idleTimeoutS: this.#config.stream_idle_timeout_s,
+    });
   }
 
   async close(): Promise<void> {
