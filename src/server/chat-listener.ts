@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import secureJson from 'secure-json-parse';
 import { LinguaError } from '../canonical/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -35,34 +35,39 @@ export function chatListener(ctx: ServerContext, options: ChatListenerOptions, n
   return (req, res) => {
     const protocol = req.method === 'POST' ? options.routes.get(routePath(req.url ?? '/')) : undefined;
     if (protocol === undefined) return next(req, res);
-    const reqId = `req-${(++requests).toString(36)}`;
-    const fail = (error: unknown): void => { sendError(res, protocol, asLinguaError(error, options.logger)); };
+    const seq = ++requests;
+    const { logger, bodyLimit } = options;
     if (options.closing()) {
       res.setHeader('connection', 'close');
-      return fail(new LinguaError('unavailable', 'The server is shutting down; retry on another instance.'));
+      return fail(res, protocol, new LinguaError('unavailable', 'The server is shutting down; retry on another instance.'), logger);
     }
     const declared = Number(req.headers['content-length']);
-    if (declared > options.bodyLimit) return fail(tooLarge());
+    if (declared > bodyLimit) return fail(res, protocol, tooLarge(), logger);
 
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       // Over the limit: the rest is read and dropped, so the client can finish sending and read the 413.
-      if (size <= options.bodyLimit) chunks.push(chunk);
+      if (size <= bodyLimit) chunks.push(chunk);
     });
-    req.once('error', () => { res.destroy(); });
-    req.once('end', () => {
-      if (size > options.bodyLimit) return fail(tooLarge());
+    // `on`, not `once`: each fires at most once, and `once` wraps every listener.
+    req.on('error', () => { res.destroy(); });
+    req.on('end', () => {
+      if (size > bodyLimit) return fail(res, protocol, tooLarge(), logger);
       let body: unknown;
       try {
         body = parseJson(chunks);
       } catch (error) {
-        return fail(error);
+        return fail(res, protocol, error, logger);
       }
-      handleChat(protocol, ctx, { req, res, body, reqId, log: options.logger }).catch(fail);
+      handleChat(protocol, ctx, { req, res, body, seq, log: logger }).catch((error: unknown) => { fail(res, protocol, error, logger); });
     });
   };
+}
+
+function fail(res: ServerResponse, protocol: ChatProtocol, error: unknown, logger: Logger): void {
+  sendError(res, protocol, asLinguaError(error, logger));
 }
 
 /** The path without its query string or a trailing slash. */
@@ -74,13 +79,18 @@ function routePath(url: string): string {
 
 const suspect = /"(?:__proto__|constructor)"\s*:/;
 
+/** Whether the body may hold a `__proto__` or `constructor` key (then the regex decides). */
+function mayPoison(text: string): boolean {
+  return (text.includes('__proto__') || text.includes('constructor')) && suspect.test(text);
+}
+
 /** The body as JSON; `__proto__` and `constructor.prototype` keys are dropped (secure-json-parse). */
 function parseJson(chunks: Buffer[]): unknown {
   const text = chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
   if (text === '') return undefined;
   try {
     // Almost every body has neither key: then plain JSON.parse is enough, and ~2× faster.
-    return suspect.test(text) ? secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }) : JSON.parse(text);
+    return mayPoison(text) ? secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }) : JSON.parse(text);
   } catch {
     throw new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' });
   }
