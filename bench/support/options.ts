@@ -8,6 +8,8 @@ export interface BenchOptions {
   /** Seconds of each measured load. */
   seconds: number;
   warmupSeconds: number;
+  /** Seconds of uncounted load each gateway gets once, before the first round: JIT warm-up to steady state. */
+  settleSeconds: number;
   /** Seconds of the one-connection (unloaded) latency run. */
   latencySeconds: number;
   connections: number;
@@ -39,6 +41,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: num(values.rounds, quick ? 1 : 8),
     seconds: num(values.duration, quick ? 3 : 4),
     warmupSeconds: 1,
+    settleSeconds: quick ? 2 : 10,
     latencySeconds: 2,
     connections: num(values.connections, 50),
     sequential: quick ? 100 : 300,
