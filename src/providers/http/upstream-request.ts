@@ -33,8 +33,8 @@ type Waiter = () => void;
 /**
  * One upstream POST under Lingua's timeouts and abort rules; every failure
  * comes out as a LinguaError. Use `json()` alone, or `send()` then `json()`,
- * `eventGroups()` or `jsonEvents()`; `close()` in a `finally` ends the timer and the abort
- * listener, and aborts an exchange left unfinished.
+ * `eventGroups()` or `jsonEvents()`; `close()` in a `finally` ends the timer
+ * and the abort listener, and aborts an exchange left unfinished.
  *
  * Built on undici's `dispatch` handler API rather than `request()`: the
  * body chunks come straight to this object, with no Readable stream,
