@@ -22,6 +22,11 @@ async function loadConfig(options: ServeOptions): Promise<Config> {
 }
 
 async function runServe(options: ServeOptions): Promise<void> {
+  // Stdout holds only the banner and the logs. If its reader goes away (`lingua serve | head -1`,
+  // a log shipper restarting), writes fail with EPIPE: drop them and keep serving. Left
+  // unhandled, the error would end the process, and pino's exit-time flush then retries the
+  // write forever, leaving a server that holds its port and answers nothing.
+  process.stdout.on('error', () => {});
   const config = await loadConfig(options);
   const demoNotice = await addLocalModels(config, options);
   const { lingua, url, logger } = await serve(config);

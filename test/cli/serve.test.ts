@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +9,23 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { runCli } from '../support/cli-process.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls `check` (errors count as false) every 100 ms for up to 10 s. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
 
 describe('lingua serve', () => {
   let upstream: FakeOpenAI;
@@ -113,5 +133,33 @@ ${extra}`;
     assert.equal(text, 'a slow answer that is still being written');
     assert.equal(await run.exited, 0);
     await assert.rejects(fetch(`${url}/v1/models`), 'no longer accepting');
+  });
+  test('stdout closed before startup ends (`lingua serve | head -1`) neither stops nor hangs the server; SIGTERM still exits 0', async () => {
+    const port = await freePort();
+    const file = join(dir, 'stdout.yaml');
+    await writeFile(file, `
+server: { host: 127.0.0.1, port: ${port}, log_level: info }
+providers:
+  - { name: upstream, type: openai, base_url: "${baseUrl}" }
+models:
+  - { name: m, provider: upstream }
+`);
+    const run = runCli(['serve', '--config', file]);
+    // Gone before the banner is written: every write to stdout from now on fails with EPIPE.
+    run.child.stdout!.destroy();
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await until(async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).status === 200);
+      upstream.reply = { choices: [{ text: 'still here' }], usage: { prompt_tokens: 1, completion_tokens: 2 } };
+      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'none', maxRetries: 0, timeout: 5000 });
+      // Each chat call logs a line at info, which fails too.
+      for (let i = 0; i < 3; i++) {
+        const r = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+        assert.equal(r.choices[0]!.message.content, 'still here');
+      }
+    } finally {
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exited, 0);
+    }
   });
 });
