@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { runCli } from '../support/cli-process.js';
+import { until } from '../support/until.js';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -18,14 +19,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Polls `check` (errors count as false) every 100 ms for up to 10 s. */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out');
-}
 
 describe('lingua serve', () => {
   let upstream: FakeOpenAI;
@@ -149,7 +142,7 @@ models:
     run.child.stdout!.destroy();
     try {
       const url = `http://127.0.0.1:${port}`;
-      await until(async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).status === 200);
+      await until(() => fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false), 'the server to answer', 10_000);
       upstream.reply = { choices: [{ text: 'still here' }], usage: { prompt_tokens: 1, completion_tokens: 2 } };
       const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'none', maxRetries: 0, timeout: 5000 });
       // Each chat call logs a line at info, which fails too.

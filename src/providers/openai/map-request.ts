@@ -68,7 +68,7 @@ function toToolChoice(choice: ToolChoice): unknown {
 function addMessage(m: Message, out: Record<string, unknown>[]): void {
   switch (m.role) {
     case 'system':
-      out.push({ role: 'system', content: m.content.length === 1 ? m.content[0]!.text : m.content.map((p) => p.text).join('\n\n') });
+      out.push({ role: 'system', content: m.content.map((p) => p.text).join('\n\n') });
       return;
     case 'user':
       out.push(m.name === undefined ? { role: 'user', content: toContent(m.content) } : { role: 'user', content: toContent(m.content), name: m.name });
