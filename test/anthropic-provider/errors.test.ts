@@ -33,8 +33,9 @@ describe('Anthropic upstream failures, as OpenAI clients see them', () => {
 
   const statuses: Array<[number, string, string, number, string]> = [
     [400, 'invalid_request_error', 'messages.0.content: Field required', 400, 'invalid_request_error'],
-    [401, 'authentication_error', 'invalid x-api-key', 401, 'authentication_error'],
-    [403, 'permission_error', 'Your API key does not have permission to use the specified resource.', 403, 'permission_error'],
+    // The upstream refused this server's key, not the client's: a 502 that says so.
+    [401, 'authentication_error', 'invalid x-api-key', 502, 'upstream_error'],
+    [403, 'permission_error', 'Your API key does not have permission to use the specified resource.', 502, 'upstream_error'],
     [500, 'api_error', 'Internal server error', 502, 'upstream_error'],
     [529, 'overloaded_error', 'Overloaded', 529, 'server_error'],
   ];
@@ -53,6 +54,18 @@ describe('Anthropic upstream failures, as OpenAI clients see them', () => {
       } finally { f.upstream.handler = undefined; }
     });
   }
+
+  test('an upstream message that echoes the upstream key is relayed with the key redacted, streamed or not', async () => {
+    f.upstream.handler = (req, res) => sendError(res, 400, 'invalid_request_error', `bad request with key ${String(req.headers['x-api-key'])}`);
+    try {
+      for (const stream of [false, true]) {
+        const res = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, stream });
+        assert.equal(res.status, 400);
+        assert.ok(!res.text.includes('anthropic-secret-key'), res.text);
+        assert.match(JSON.parse(res.text).error.message, /bad request with key \[redacted\]/);
+      }
+    } finally { f.upstream.handler = undefined; }
+  });
 
   test('upstream 429 keeps its status and retry-after', async () => {
     f.upstream.handler = (_req, res) => sendError(res, 429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { 'retry-after': '17' });

@@ -133,9 +133,10 @@ describe('AnthropicProvider (canonical events in and out)', () => {
     upstream.countTokens = undefined;
     assert.equal(await provider.countTokens(req, 'claude-up', signal), undefined);
 
-    upstream.handler = (_req, res) => sendError(res, 401, 'authentication_error', 'invalid x-api-key');
+    upstream.handler = (_req, res) => sendError(res, 401, 'authentication_error', 'invalid x-api-key k-123');
     try {
-      await assert.rejects(provider.countTokens(req, 'claude-up', signal), (e: unknown) => e instanceof LinguaError && e.status === 401);
+      await assert.rejects(provider.countTokens(req, 'claude-up', signal), (e: unknown) => e instanceof LinguaError && e.status === 502
+        && e.message.includes('invalid x-api-key [redacted]'));
     } finally { upstream.handler = undefined; }
 
     const silent = new AnthropicProvider({ ...config, count_tokens: false });

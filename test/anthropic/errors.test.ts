@@ -23,7 +23,9 @@ describe('/v1/messages errors, in Anthropic\'s shape', () => {
   // An upstream's status → what an Anthropic client sees. 5xx other than 503/504/529 is a failing backend: 502 api_error.
   const upstreamCases: Array<[number, number, string]> = [
     [400, 400, 'invalid_request_error'],
-    [403, 403, 'permission_error'],
+    // The upstream refused this server's own credentials: a failing backend, not the client's key.
+    [401, 502, 'api_error'],
+    [403, 502, 'api_error'],
     [404, 404, 'not_found_error'],
     [413, 413, 'request_too_large'],
     [429, 429, 'rate_limit_error'],

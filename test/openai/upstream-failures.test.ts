@@ -33,6 +33,52 @@ describe('upstream failures', () => {
     } finally { f.upstream.handler = undefined; }
   });
 
+  test('an upstream message that echoes the upstream key reaches the client with the key redacted', async () => {
+    f.upstream.handler = (req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `bad request from ${req.headers.authorization} (key upstream-secret-key)`, param: 'messages' } }));
+    };
+    try {
+      for (const stream of [false, true]) {
+        const res = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, stream });
+        assert.equal(res.status, 400);
+        assert.ok(!res.text.includes('upstream-secret-key'), res.text);
+        assert.equal(JSON.parse(res.text).error.message, 'bad request from [redacted] (key [redacted])');
+      }
+    } finally { f.upstream.handler = undefined; }
+  });
+
+  test('an upstream error chunk mid-stream that echoes the key is redacted too', async () => {
+    f.upstream.handler = (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: req.body.model, choices: [{ index: 0, delta: { content: 'so far' }, finish_reason: null }] })}\n\n`);
+      res.end(`data: ${JSON.stringify({ error: { message: 'quota exceeded for key upstream-secret-key' } })}\n\n`);
+    };
+    try {
+      const res = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, stream: true });
+      assert.equal(res.status, 200);
+      assert.ok(!res.text.includes('upstream-secret-key'), res.text);
+      assert.match(JSON.parse(sseData(res.text).at(-1)!).error.message, /quota exceeded for key \[redacted\]/);
+    } finally { f.upstream.handler = undefined; }
+  });
+
+  test('upstream 401/403 (this server\'s upstream key refused) → 502, not a 401 that blames the client\'s key', async () => {
+    for (const status of [401, 403]) {
+      f.upstream.handler = (_req, res) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'Incorrect API key provided: upstream-secret-key', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      };
+      try {
+        await assert.rejects(f.client.chat.completions.create(ask), (e: { status: number; message: string }) =>
+          e.status === 502 && e.message.includes(`upstream provider 'up' refused this server's credentials (HTTP ${status})`)
+          && e.message.includes('Incorrect API key provided: [redacted]') && !e.message.includes('upstream-secret-key'));
+        const streamed = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, stream: true });
+        assert.equal(streamed.status, 502);
+        assert.equal(JSON.parse(streamed.text).error.code, 'upstream_credentials_refused');
+      } finally { f.upstream.handler = undefined; }
+    }
+  });
+
   test('upstream 429 keeps its status (retryable by the client)', async () => {
     f.upstream.handler = (_req, res) => { res.writeHead(429, { 'content-type': 'application/json' }); res.end('{"error":{"message":"slow down"}}'); };
     try {

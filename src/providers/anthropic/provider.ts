@@ -5,6 +5,7 @@ import { watchSignal } from '../../lib/abort-source.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
 import { upstreamFields, upstreamPool } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
+import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toAnthropicBody } from './map-request.js';
 import { messageToEvents } from './map-response.js';
 import { AnthropicStreamMapper } from './map-stream.js';
@@ -32,6 +33,7 @@ export class AnthropicProvider implements Provider {
   readonly #pool: Pool;
   readonly #path: string;
   readonly #headers: Record<string, string>;
+  readonly #secrets: UpstreamSecrets;
 
   constructor(config: AnthropicProviderConfig) {
     this.name = config.name;
@@ -44,6 +46,7 @@ export class AnthropicProvider implements Provider {
       ...config.headers,
     };
     if (config.api_key) this.#headers['x-api-key'] = config.api_key;
+    this.#secrets = new UpstreamSecrets(this.#headers);
   }
 
   async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
@@ -70,6 +73,8 @@ export class AnthropicProvider implements Provider {
       }
       mapper.end(out);
       yield* out;
+    } catch (error) {
+      throw this.#secrets.scrub(error);
     } finally {
       exchange.close();
     }
@@ -96,7 +101,7 @@ export class AnthropicProvider implements Provider {
       return answer.input_tokens;
     } catch (error) {
       if (error instanceof LinguaError && (error.status === 404 || error.status === 405)) return undefined;
-      throw error;
+      throw this.#secrets.scrub(error);
     } finally {
       exchange.close();
     }

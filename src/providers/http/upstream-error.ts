@@ -4,10 +4,19 @@ import { LinguaError, kindForStatus } from '../../canonical/index.js';
  * The error for an upstream's non-2xx answer. 4xx are the caller's fault and
  * keep their status and the upstream's message; 5xx become 502 (or 503/504/529
  * when the upstream said so), retryable.
+ *
+ * 401 and 403 are the exception: the upstream refused the credentials in
+ * this server's config, not the client's key (which Lingua checked and does
+ * not forward). Relayed as they are, they would tell a client that its own
+ * key is wrong; they become a 502 that says whose credentials failed, and
+ * are retryable, so a fallback deployment can still serve the request.
  */
 export function upstreamStatusError(provider: string, status: number, bodyText: string, retryAfter?: number): LinguaError {
   const detail = parseErrorBody(bodyText);
   const message = detail.message ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
+  if (status === 401 || status === 403) {
+    return new LinguaError('upstream', `upstream provider '${provider}' refused this server's credentials (HTTP ${status}): ${message}`, { code: 'upstream_credentials_refused' });
+  }
   if (status >= 400 && status < 500) {
     return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code: detail.code, retryAfter });
   }

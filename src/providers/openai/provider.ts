@@ -6,6 +6,7 @@ import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
 import { upstreamFields, upstreamPool } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
+import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toOpenAIBody } from './map-request.js';
 import { completionToEvents } from './map-response.js';
 import { OpenAIStreamMapper } from './map-stream.js';
@@ -28,6 +29,7 @@ export class OpenAIProvider implements Provider {
   readonly #pool: Pool;
   readonly #path: string;
   readonly #headers: Record<string, string>;
+  readonly #secrets: UpstreamSecrets;
 
   constructor(config: OpenAIProviderConfig) {
     this.name = config.name;
@@ -35,6 +37,7 @@ export class OpenAIProvider implements Provider {
     ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions'));
     this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
+    this.#secrets = new UpstreamSecrets(this.#headers);
   }
 
   stream(call: ProviderCall): EventStream {
@@ -50,6 +53,8 @@ export class OpenAIProvider implements Provider {
     const exchange = this.#exchange(call);
     try {
       return completionToEvents(await exchange.json(), this.name);
+    } catch (error) {
+      throw this.#secrets.scrub(error);
     } finally {
       exchange.close();
     }
@@ -71,6 +76,8 @@ export class OpenAIProvider implements Provider {
       const out: StreamEvent[] = [];
       mapper.end(out);
       if (out.length > 0) yield out;
+    } catch (error) {
+      throw this.#secrets.scrub(error);
     } finally {
       exchange.close();
     }
