@@ -18,6 +18,7 @@ import { ParamRanges } from '../params/param-ranges.js';
 import { nativeSearchModels, SearchService } from '../search/search-service.js';
 import type { ChatProtocol } from './chat-protocol.js';
 import { chatListener } from './chat-listener.js';
+import { requestIdHeaderFor, requestIdOf } from './request-id.js';
 import type { ServerContext } from './context.js';
 
 /** The chat endpoints, served by `chatListener` ahead of Fastify. */
@@ -72,6 +73,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     requestTimeout,
     keepAliveTimeout,
     forceCloseConnections: 'idle',
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -88,6 +90,10 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     }
   });
 
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header(requestIdHeaderFor(req.url), req.id);
+    done();
+  });
   app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(openAIRoutes(context));

@@ -6,6 +6,7 @@ import { asLinguaError } from '../router/router.js';
 import type { ChatProtocol } from './chat-protocol.js';
 import type { ServerContext } from './context.js';
 import { handleChat } from './handle-chat.js';
+import { requestIdHeaderFor, requestIdOf } from './request-id.js';
 import { sendError } from './protocol-errors.js';
 
 export interface ChatListenerOptions {
@@ -31,11 +32,13 @@ export interface ChatListenerOptions {
  * protocol.
  */
 export function chatListener(ctx: ServerContext, options: ChatListenerOptions, next: RequestListener): RequestListener {
-  let requests = 0;
   return (req, res) => {
-    const protocol = req.method === 'POST' ? options.routes.get(routePath(req.url ?? '/')) : undefined;
+    const path = req.method === 'POST' ? routePath(req.url ?? '/') : '';
+    const protocol = options.routes.get(path);
     if (protocol === undefined) return next(req, res);
-    const seq = ++requests;
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    // On every answer, errors included: the id a client quotes is the one in the log.
+    res.setHeader(requestIdHeaderFor(path), requestId);
     const { logger, bodyLimit } = options;
     if (options.closing()) {
       res.setHeader('connection', 'close');
@@ -61,7 +64,7 @@ export function chatListener(ctx: ServerContext, options: ChatListenerOptions, n
       } catch (error) {
         return fail(res, protocol, error, logger);
       }
-      handleChat(protocol, ctx, { req, res, body, seq, log: logger }).catch((error: unknown) => { fail(res, protocol, error, logger); });
+      handleChat(protocol, ctx, { req, res, body, requestId, log: logger }).catch((error: unknown) => { fail(res, protocol, error, logger); });
     });
   };
 }

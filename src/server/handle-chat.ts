@@ -15,8 +15,8 @@ export interface ChatExchange {
   req: IncomingMessage;
   res: ServerResponse;
   body: unknown;
-  /** The request's number since start: its id in the log is `req-<seq in base 36>`. */
-  seq: number;
+  /** The request's id: in its response header and its log line. */
+  requestId: string;
   log: Logger;
 }
 
@@ -25,7 +25,7 @@ export interface ChatExchange {
  * authenticate → decode → route → provider events → encode (stream or folded).
  * Errors before the response starts are thrown (the caller renders them).
  */
-export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, { req, res, body, seq, log }: ChatExchange): Promise<void> {
+export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, { req, res, body, requestId, log }: ChatExchange): Promise<void> {
   const started = performance.now();
   const key = ctx.keys.authenticate(protocol.apiKey(req.headers));
   const request = protocol.decode(body);
@@ -75,7 +75,7 @@ export async function handleChat(protocol: ChatProtocol, ctx: ServerContext, { r
   } finally {
     ctx.inflight.delete(abort);
     if (logsInfo(log)) log.info({
-      reqId: `req-${seq.toString(36)}`,
+      reqId: requestId,
       key: key.name,
       model: request.model,
       stream: request.stream,
