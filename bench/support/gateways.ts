@@ -26,20 +26,26 @@ async function answers(url: string): Promise<boolean> {
   return res.statusCode === 200 && body.choices?.[0]?.message?.content === expected;
 }
 
-export async function startBareProxy(port: number, upstreamOrigin: string, cores: string): Promise<Target> {
-  return startProxy('bare', 'bare node:http+undici proxy', 'bare-proxy.js', port, upstreamOrigin, cores);
+/** How a target's process is started: a command it runs under (valgrind, say) and how long it may take to answer. */
+export interface Launch {
+  launcher?: string[];
+  readyTimeoutMs?: number;
+}
+
+export async function startBareProxy(port: number, upstreamOrigin: string, cores: string, launch: Launch = {}): Promise<Target> {
+  return startProxy('bare', 'bare node:http+undici proxy', 'bare-proxy.js', port, upstreamOrigin, cores, launch);
 }
 
 /** The bare proxy plus a JSON parse and re-serialisation of everything it forwards. */
-export async function startJsonProxy(port: number, upstreamOrigin: string, cores: string): Promise<Target> {
-  return startProxy('json', 'JSON-rewriting node:http proxy', 'json-proxy.js', port, upstreamOrigin, cores);
+export async function startJsonProxy(port: number, upstreamOrigin: string, cores: string, launch: Launch = {}): Promise<Target> {
+  return startProxy('json', 'JSON-rewriting node:http proxy', 'json-proxy.js', port, upstreamOrigin, cores, launch);
 }
 
-async function startProxy(key: 'bare' | 'json', label: string, file: string, port: number, upstreamOrigin: string, cores: string): Promise<Target> {
+async function startProxy(key: 'bare' | 'json', label: string, file: string, port: number, upstreamOrigin: string, cores: string, launch: Launch): Promise<Target> {
   const script = join(repoRoot, 'dist/bench/support', file);
-  const server = new ServerProcess(label, pinned(cores, [process.execPath, script, String(port), upstreamOrigin]));
+  const server = new ServerProcess(label, pinned(cores, [...(launch.launcher ?? []), process.execPath, script, String(port), upstreamOrigin]));
   const origin = `http://127.0.0.1:${port}`;
-  await server.ready(() => answers(origin + completionPath));
+  await server.ready(() => answers(origin + completionPath), launch.readyTimeoutMs);
   return { key, label, completionUrl: origin + completionPath, streamUrl: origin + streamPath, process: server };
 }
 
@@ -47,7 +53,7 @@ async function startProxy(key: 'bare' | 'json', label: string, file: string, por
  * Lingua from the built CLI, as a user starts it, with log_level warn.
  * Streams go to a second provider on the upstream's stream path.
  */
-export async function startLingua(options: { dir: string; port: number; upstreamOrigin: string; cores: string; nodeFlags?: string[] }): Promise<Target> {
+export async function startLingua(options: { dir: string; port: number; upstreamOrigin: string; cores: string; nodeFlags?: string[] } & Launch): Promise<Target> {
   const config = join(options.dir, 'lingua.yaml');
   writeFileSync(config, [
     `server: { host: 127.0.0.1, port: ${options.port}, log_level: warn }`,
@@ -60,9 +66,9 @@ export async function startLingua(options: { dir: string; port: number; upstream
     '',
   ].join('\n'));
   const cli = join(repoRoot, 'dist/src/cli.js');
-  const argv = [process.execPath, ...(options.nodeFlags ?? []), cli, 'serve', '--config', config, '--port', String(options.port)];
+  const argv = [...(options.launcher ?? []), process.execPath, ...(options.nodeFlags ?? []), cli, 'serve', '--config', config, '--port', String(options.port)];
   const server = new ServerProcess('lingua', pinned(options.cores, argv), { cwd: options.dir });
   const origin = `http://127.0.0.1:${options.port}`;
-  await server.ready(() => answers(origin + completionPath));
+  await server.ready(() => answers(origin + completionPath), options.readyTimeoutMs);
   return { key: 'lingua', label: 'Lingua', completionUrl: origin + completionPath, streamUrl: origin + completionPath, process: server };
 }

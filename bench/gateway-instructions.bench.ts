@@ -1,0 +1,135 @@
+/**
+ * The gateway bench's noise-free complement: machine instructions per
+ * request, counted by valgrind's callgrind, for (b) the bare proxy, (b') the
+ * JSON-rewriting proxy and (c) Lingua, each serving the same fixed number of
+ * non-streaming calls against the same nginx upstream.
+ *
+ * Time on this VM drifts by up to 2× within minutes (docs/benchmark.md);
+ * an instruction count does not: the same build under the same load counts
+ * the same within a few per cent, whatever else the machine is doing. It is
+ * not time: a cache miss or a mispredicted branch costs cycles that no
+ * instruction count shows, so this says how much work each gateway does,
+ * and the timed bench says what that work costs here.
+ *
+ *   npm run build && node dist/bench/gateway-instructions.bench.js [--quick] [--rounds N]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { debianTool } from './support/debian-tool.js';
+import { sendRequests } from './support/fixed-load.js';
+import { completionRequest } from './support/fixtures.js';
+import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Launch, type Target } from './support/gateways.js';
+import { startNginxUpstream } from './support/nginx-upstream.js';
+import { freePort, pinProcess, type ServerProcess } from './support/pinned-process.js';
+import { median } from './support/stats.js';
+import { fixed, table, whole } from './support/table.js';
+
+const log = (line = ''): void => { process.stdout.write(`${line}\n`); };
+
+const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { quick: { type: 'boolean' }, rounds: { type: 'string' }, profile: { type: 'boolean' } } });
+if (values.profile === true) {
+  log('instruction bench: nothing to do under --profile');
+  process.exit(0);
+}
+const quick = values.quick === true;
+const rounds = Number(values.rounds) >= 1 ? Math.round(Number(values.rounds)) : quick ? 1 : 2;
+/** Calls before counting: enough for the JIT to settle (fewer leave interpreter and tier-up work in the count). */
+const warmup = quick ? 5000 : 10_000;
+const counted = quick ? 2000 : 8000;
+const connections = 50;
+const cpus = os.availableParallelism();
+const gatewayCore = cpus >= 2 ? '1' : '0';
+const loadCore = '0';
+
+const nginx = debianTool('nginx', 'nginx', log);
+const valgrind = debianTool('valgrind', 'valgrind', log);
+const control = valgrind === undefined ? undefined : join(valgrind, '../callgrind_control');
+if (nginx === undefined || valgrind === undefined || control === undefined) {
+  log('instruction bench SKIPPED: it needs nginx and valgrind from Debian\'s packages.');
+  process.exit(0);
+}
+
+type Key = 'bare' | 'json' | 'lingua';
+const children: ServerProcess[] = [];
+const tmp = mkdtempSync(join(os.tmpdir(), 'lingua-instr-'));
+
+/** Sum of the `totals:` lines (Ir: the first event) of every dump callgrind wrote for `prefix`. */
+function instructions(dir: string, prefix: string): number {
+  let total = 0;
+  for (const file of readdirSync(dir).filter((f) => f.startsWith(prefix))) {
+    const line = readFileSync(join(dir, file), 'utf8').split('\n').find((l) => l.startsWith('totals:'));
+    total += Number(line?.split(/\s+/)[1] ?? 0);
+  }
+  return total;
+}
+
+function callgrind(pid: number, command: string): void {
+  const r = spawnSync(control!, [command, String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`callgrind_control ${command} ${pid} failed: ${r.stderr}`);
+}
+
+/** One target started under callgrind (instrumentation off until warmed), its count per call. */
+async function countOne(key: Key, upstreamOrigin: string, round: number): Promise<number> {
+  const prefix = `${key}-${round}.callgrind`;
+  const launch: Launch = {
+    launcher: [valgrind!, '--tool=callgrind', '--smc-check=all', '--instr-atstart=no', `--callgrind-out-file=${join(tmp, prefix)}`],
+    readyTimeoutMs: 180_000,
+  };
+  const port = await freePort();
+  const target: Target = key === 'bare' ? await startBareProxy(port, upstreamOrigin, gatewayCore, launch)
+    : key === 'json' ? await startJsonProxy(port, upstreamOrigin, gatewayCore, launch)
+      : await startLingua({ dir: tmp, port, upstreamOrigin, cores: gatewayCore, ...launch });
+  children.push(target.process);
+  const pid = target.process.child.pid!;
+  let failed = await sendRequests(target.completionUrl, completionRequest, warmup, connections);
+  callgrind(pid, '--instr=on');
+  failed += await sendRequests(target.completionUrl, completionRequest, counted, connections);
+  callgrind(pid, '--instr=off');
+  callgrind(pid, '--dump');
+  await target.process.stop(60_000);
+  if (failed > 0) {
+    log(`  ERRORS: ${failed} of ${target.label}'s answers were not 2xx`);
+    process.exitCode = 1;
+  }
+  return instructions(tmp, prefix) / counted;
+}
+
+try {
+  pinProcess(process.pid, loadCore);
+  const nginxPort = await freePort();
+  const upstream = await startNginxUpstream(nginx, join(tmp, 'nginx'), nginxPort, loadCore);
+  children.push(upstream);
+  const upstreamOrigin = `http://127.0.0.1:${nginxPort}`;
+  log(`Instruction bench: ${process.version}, ${version([valgrind, '--version'])}; ${rounds} round(s); each target under callgrind on core ${gatewayCore}, `
+    + `${whole(warmup)} calls to warm up, then ${whole(counted)} counted, ${connections} at a time (load and nginx on core ${loadCore})`);
+  const keys: Key[] = ['bare', 'json', 'lingua'];
+  const perCall = new Map<Key, number[]>(keys.map((k) => [k, []]));
+  for (let round = 1; round <= rounds; round++) {
+    const shift = (round - 1) % keys.length;
+    for (const key of [...keys.slice(shift), ...keys.slice(0, shift)]) {
+      const n = await countOne(key, upstreamOrigin, round);
+      perCall.get(key)!.push(n);
+      log(`  round ${round} ${key.padEnd(6)} ${whole(n).padStart(9)} instructions per call`);
+    }
+  }
+  const med = (k: Key) => median(perCall.get(k)!);
+  const labels: Record<Key, string> = { bare: '(b) bare node:http + undici proxy', json: '(b\') JSON-rewriting proxy', lingua: 'Lingua' };
+  log();
+  log(table(['target', 'instructions per call', 'against (b)', 'against (b\')'],
+    keys.map((k) => [labels[k], whole(med(k)), fixed(med(k) / med('bare')), fixed(med(k) / med('json'))])));
+  log(`(median over rounds; user-space instructions of the target's process, all threads; the kernel's share of the sockets is not counted)`);
+  log(`Lingua does ${fixed(med('lingua') / med('bare'))}× the bare proxy's work per call: at equal cost per instruction its throughput would be ${fixed(med('bare') / med('lingua'))} of (b)'s.`);
+  const results = join(repoRoot, 'bench/results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(join(results, 'instructions.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, warmup, counted, connections, perCall: Object.fromEntries(perCall) }, null, 2)}\n`);
+} finally {
+  await Promise.all(children.map((c) => c.stop()));
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+function version(argv: string[]): string {
+  return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }).stdout.trim();
+}
