@@ -13,18 +13,18 @@
  *
  *   npm run build && node dist/bench/gateway-instructions.bench.js [--quick] [--rounds N]
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { debianTool } from './support/debian-tool.js';
+import { debianTool, toolVersion } from './support/debian-tool.js';
 import { steadyLoad } from './support/steady-load.js';
 import { completionRequest } from './support/fixtures.js';
 import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Launch, type Target } from './support/gateways.js';
 import { startNginxUpstream } from './support/nginx-upstream.js';
-import { freePort, pinProcess, type ServerProcess } from './support/pinned-process.js';
+import { cores, freePort, pinProcess, type ServerProcess } from './support/pinned-process.js';
 import { median } from './support/stats.js';
 import { fixed, table, whole } from './support/table.js';
 
@@ -41,9 +41,7 @@ const rounds = Number(values.rounds) >= 1 ? Math.round(Number(values.rounds)) : 
 const warmup = quick ? 5000 : 10_000;
 const counted = quick ? 2000 : 8000;
 const connections = 50;
-const cpus = os.availableParallelism();
-const gatewayCore = cpus >= 2 ? '1' : '0';
-const loadCore = '0';
+const { gateway: gatewayCore, load: loadCore, upstream: upstreamCore } = cores;
 
 const nginx = debianTool('nginx', 'nginx', log);
 const valgrind = debianTool('valgrind', 'valgrind', log);
@@ -112,11 +110,11 @@ async function countOne(key: Key, upstreamOrigin: string, round: number): Promis
 try {
   pinProcess(process.pid, loadCore);
   const nginxPort = await freePort();
-  const upstream = await startNginxUpstream(nginx, join(tmp, 'nginx'), nginxPort, loadCore);
+  const upstream = await startNginxUpstream(nginx, join(tmp, 'nginx'), nginxPort, upstreamCore);
   children.push(upstream);
   const upstreamOrigin = `http://127.0.0.1:${nginxPort}`;
-  log(`Instruction bench: ${process.version}, ${version([valgrind, '--version'])}; ${rounds} round(s); each target under callgrind on core ${gatewayCore}, `
-    + `${whole(warmup)} calls to warm up, then ${whole(counted)} counted, ${connections} at a time (load and nginx on core ${loadCore})`);
+  log(`Instruction bench: ${process.version}, ${toolVersion([valgrind, '--version'])}; ${rounds} round(s); each target under callgrind on core ${gatewayCore}, `
+    + `${whole(warmup)} calls to warm up, then ${whole(counted)} counted, ${connections} at a time (load on core ${loadCore}, nginx on core ${upstreamCore})`);
   const keys: Key[] = ['bare', 'json', 'lingua'];
   const perCall = new Map<Key, number[]>(keys.map((k) => [k, []]));
   for (let round = 1; round <= rounds; round++) {
@@ -143,8 +141,4 @@ try {
 } finally {
   await Promise.all(children.map((c) => c.stop()));
   rmSync(tmp, { recursive: true, force: true });
-}
-
-function version(argv: string[]): string {
-  return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }).stdout.trim();
 }

@@ -15,12 +15,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import { join } from 'node:path';
 import { summariseCpuProfile, type ProfileSummary } from './support/cpu-profile.js';
-import { debianTool } from './support/debian-tool.js';
+import { debianTool, toolVersion } from './support/debian-tool.js';
 import { completionPath, completionRequest, streamPath, streamRequest } from './support/fixtures.js';
 import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Target } from './support/gateways.js';
 import { startNginxUpstream } from './support/nginx-upstream.js';
 import { parseOptions, type BenchOptions } from './support/options.js';
-import { canPin, freePort, pinned, pinProcess, type ServerProcess } from './support/pinned-process.js';
+import { canPin, cores, freePort, pinned, pinProcess, type ServerProcess } from './support/pinned-process.js';
 import { coreBusyPercent, coreTimes, processCpuMs } from './support/proc-stat.js';
 import { median, type Distribution } from './support/stats.js';
 import { fixed, table, whole } from './support/table.js';
@@ -51,10 +51,7 @@ interface TargetResult {
 const options = parseOptions(process.argv.slice(2));
 const results = join(repoRoot, 'bench/results');
 const cpus = os.availableParallelism();
-// 2 cores: the gateway alone on core 1; the upstream and the load generator share core 0.
-const gatewayCore = cpus >= 2 ? '1' : '0';
-const loadCore = '0';
-const upstreamCore = cpus >= 3 ? '2' : '0';
+const { gateway: gatewayCore, load: loadCore, upstream: upstreamCore } = cores;
 
 const children: ServerProcess[] = [];
 let tmp = '';
@@ -64,11 +61,6 @@ async function cleanUp(): Promise<void> {
   if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
 }
 process.once('SIGINT', () => { void cleanUp().then(() => process.exit(130)); });
-
-function version(argv: string[]): string {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown';
-}
 
 async function load(target: Target, url: string, body: string, seconds: number, connections: number): Promise<Load> {
   const pid = target.process.child.pid!;
@@ -281,8 +273,8 @@ try {
     date: new Date().toISOString(),
     commit: gitHead(),
     node: process.version,
-    nginx: version([nginxPath, '-v']),
-    wrk: version([wrkPath, '-v']),
+    nginx: toolVersion([nginxPath, '-v']),
+    wrk: toolVersion([wrkPath, '-v']),
     cpus,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),

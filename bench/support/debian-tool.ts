@@ -8,6 +8,12 @@ function locate(binary: string): string | undefined {
   return dirs.map((d) => `${d}/${binary}`).find((p) => existsSync(p));
 }
 
+/** The first line a program prints of its version (`argv` runs it, e.g. `['nginx', '-v']`). */
+export function toolVersion(argv: string[]): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  return `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown';
+}
+
 /**
  * The path of a program from Debian's packages, installing the package with
  * apt-get when it is missing and we are root. Undefined (with the reason

@@ -1,5 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+
+const cpus = availableParallelism();
+
+/**
+ * Where the benches put each process. With 2 cores: the gateway under test
+ * alone on core 1; the upstream and the load generator share core 0.
+ */
+export const cores = {
+  gateway: cpus >= 2 ? '1' : '0',
+  load: '0',
+  upstream: cpus >= 3 ? '2' : '0',
+};
 
 /** True when `taskset` (util-linux) can pin processes to cores here. */
 export const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;

@@ -10,11 +10,12 @@ export class UpstreamSecrets {
   /** The values of the headers that carry credentials (and a bearer token's token). */
   constructor(headers: Readonly<Record<string, string>>) {
     const values = new Set<string>();
-    for (const [name, value] of Object.entries(headers)) {
+    for (const [name, raw] of Object.entries(headers)) {
       if (!credentialHeader.test(name)) continue;
-      values.add(value.trim());
-      const bearer = /^(?:bearer|basic|token)\s+(.+)$/i.exec(value.trim());
-      if (bearer) values.add(bearer[1]!.trim());
+      const value = raw.trim();
+      values.add(value);
+      const scheme = /^(?:bearer|basic|token)\s+(.+)$/i.exec(value);
+      if (scheme) values.add(scheme[1]!);
     }
     // Longest first, so that a token inside a longer value is not cut out alone first;
     // short values are left alone: they would blank out ordinary words.
