@@ -13,7 +13,8 @@ export type ErrorKind =
   | 'upstream' // 502
   | 'unavailable' // 503
   | 'timeout' // 504
-  | 'overloaded'; // 529 (Anthropic) / 503
+  | 'overloaded' // 529 (Anthropic) / 503
+  | 'client_closed'; // 499: the client went away before the answer ended (logged and recorded, never sent)
 
 const statusOf: Record<ErrorKind, number> = {
   invalid_request: 400,
@@ -27,6 +28,7 @@ const statusOf: Record<ErrorKind, number> = {
   unavailable: 503,
   timeout: 504,
   overloaded: 529,
+  client_closed: 499,
 };
 
 export interface ErrorOptions {
@@ -60,7 +62,7 @@ export class LinguaError extends Error {
 
   /** Worth trying again, on the same or another backend. */
   get retryable(): boolean {
-    return this.status === 429 || this.status >= 500;
+    return this.kind !== 'client_closed' && (this.status === 429 || this.status >= 500);
   }
 }
 

@@ -25,6 +25,8 @@ const typeOf: Record<ErrorKind, AnthropicErrorType> = {
   // Anthropic's own type for a gateway timeout (504).
   timeout: 'timeout_error',
   overloaded: 'overloaded_error',
+  // Never sent (the client is gone); here for completeness.
+  client_closed: 'invalid_request_error',
 };
 
 /** The HTTP status and Anthropic error type of a LinguaError. */

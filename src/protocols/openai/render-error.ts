@@ -12,6 +12,8 @@ const typeOf: Record<ErrorKind, string> = {
   unavailable: 'server_error',
   timeout: 'timeout_error',
   overloaded: 'server_error',
+  // Never sent (the client is gone); here for completeness.
+  client_closed: 'invalid_request_error',
 };
 
 export interface RenderedError {
