@@ -1,16 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { LinguaError } from '../canonical/index.js';
+import { anonymousCaller, type Caller } from './caller.js';
+import { ModelScope } from './model-scope.js';
 
-export interface ApiKey {
-  /** The key's name from the config; never the key itself. */
-  name: string;
-}
-
-interface StoredKey extends ApiKey {
+interface StoredKey {
+  caller: Caller;
   hash: Buffer;
 }
-
-const anonymous: ApiKey = Object.freeze({ name: 'anonymous' });
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -26,7 +22,8 @@ export class KeyStore {
   constructor(keys: ReadonlyArray<{ name: string; key: string }>) {
     for (const k of keys) {
       const hash = sha256(k.key);
-      this.#byHash.set(hash.toString('base64'), { name: k.name, hash });
+      const id = `cfg:${k.name}`;
+      this.#byHash.set(hash.toString('base64'), { caller: { keyId: id, keyName: k.name, accountId: id, models: ModelScope.all }, hash });
     }
   }
 
@@ -35,8 +32,8 @@ export class KeyStore {
   }
 
   /** The caller's key, or a 401. */
-  authenticate(presented: string | undefined): ApiKey {
-    if (!this.required) return anonymous;
+  authenticate(presented: string | undefined): Caller {
+    if (!this.required) return anonymousCaller;
     if (presented === undefined || presented === '') {
       throw new LinguaError('authentication', 'No API key provided. Send it as an `Authorization: Bearer <key>` header.', { code: 'missing_api_key' });
     }
@@ -45,13 +42,6 @@ export class KeyStore {
     if (stored === undefined || !timingSafeEqual(stored.hash, hash)) {
       throw new LinguaError('authentication', 'Incorrect API key provided.', { code: 'invalid_api_key' });
     }
-    return stored;
+    return stored.caller;
   }
-}
-
-/** The token of an `Authorization: Bearer <token>` header. */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match?.[1]?.trim();
 }

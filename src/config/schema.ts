@@ -10,6 +10,10 @@ const serverSchema = z.object({
   body_limit_mb: z.number().positive().default(20),
   /** Seconds of upstream silence before an SSE heartbeat is sent. */
   heartbeat_s: z.number().positive().default(15),
+  /** A stream whose client takes no data for this long is ended (and its backend call stopped). */
+  stream_stall_s: z.number().positive().default(30),
+  /** A stream whose client leaves this much unread is ended. */
+  stream_max_unsent_mb: z.number().positive().default(8),
   /** Longest time a client may take to send its request (not the generation). */
   request_timeout_s: z.number().positive().default(60),
   /** On SIGINT/SIGTERM, how long in-flight requests may take to finish. */

@@ -16,6 +16,11 @@ export interface ModelEntry {
   deployments: Deployment[];
 }
 
+/** Told of each deployment a request is tried on (the usage record's target and attempts). */
+export interface RouteTrace {
+  attempt(deployment: Deployment): void;
+}
+
 /**
  * Maps public model names to deployments and runs a request on them. A
  * retryable failure before the first event moves on to the next deployment
@@ -52,22 +57,26 @@ export class Router {
     return entry;
   }
 
-  stream(entry: ModelEntry, request: ChatRequest, abort: AbortSource): EventStream {
-    return flattenBatches(this.batches(entry, request, abort));
+  stream(entry: ModelEntry, request: ChatRequest, abort: AbortSource, trace?: RouteTrace): EventStream {
+    return flattenBatches(this.batches(entry, request, abort, trace));
   }
 
   /** The events in batches; a single deployment's batches are passed on as they are. */
-  batches(entry: ModelEntry, request: ChatRequest, abort: AbortSource): EventBatches {
+  batches(entry: ModelEntry, request: ChatRequest, abort: AbortSource, trace?: RouteTrace): EventBatches {
     const { deployments } = entry;
-    if (deployments.length === 1) return deploymentBatches(deployments[0]!, request, abort);
-    return this.#withFallback(entry, request, abort);
+    if (deployments.length === 1) {
+      trace?.attempt(deployments[0]!);
+      return deploymentBatches(deployments[0]!, request, abort);
+    }
+    return this.#withFallback(entry, request, abort, trace);
   }
 
-  async *#withFallback(entry: ModelEntry, request: ChatRequest, abort: AbortSource): EventBatches {
+  async *#withFallback(entry: ModelEntry, request: ChatRequest, abort: AbortSource, trace: RouteTrace | undefined): EventBatches {
     const { deployments } = entry;
     for (let i = 0; i < deployments.length; i++) {
       const d = deployments[i]!;
       let started = false;
+      trace?.attempt(d);
       try {
         for await (const batch of deploymentBatches(d, request, abort)) {
           started = true;

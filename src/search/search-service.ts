@@ -1,6 +1,6 @@
 import { flattenBatches, invalidRequest, singleBatches, type ChatRequest, type EventBatches } from '../canonical/index.js';
 import type { AbortSource } from '../lib/abort-source.js';
-import type { StreamEncoder } from '../server/chat-protocol.js';
+import type { StreamEncoder } from '../protocols/contract.js';
 import type { SearchBackend } from './search-backend.js';
 import type { SearchConfig } from './search-config.js';
 import { readSearchOptions } from './search-options.js';

@@ -1,4 +1,4 @@
-import type { StreamEncoder } from '../server/chat-protocol.js';
+import type { StreamEncoder } from '../protocols/contract.js';
 
 /** A search result given to the model, as the client sees it in `search_results`. */
 export interface SearchSource {

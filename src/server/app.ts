@@ -1,32 +1,32 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import secureJson from 'secure-json-parse';
 import { KeyStore } from '../auth/key-store.js';
 import { LinguaError } from '../canonical/index.js';
 import type { Config, ProviderConfig } from '../config/schema.js';
+import { parseJsonBody } from '../lib/json-body.js';
 import type { Logger } from '../lib/logger.js';
-import { anthropicChatPaths, anthropicRoutes } from '../protocols/anthropic/routes.js';
-import { renderAnthropicError } from '../protocols/anthropic/render-error.js';
-import { renderEnvelopeError } from '../protocols/envelope/render-error.js';
-import { envelopeChatPaths } from '../protocols/envelope/routes.js';
-import { openAIChatPaths, openAIRoutes } from '../protocols/openai/routes.js';
-import { renderOpenAIError } from '../protocols/openai/render-error.js';
+import { ParamRanges } from '../params/param-ranges.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import { asLinguaError } from '../pipeline/send.js';
+import { anthropicEndpoints } from '../protocols/anthropic/endpoints.js';
+import type { Endpoint } from '../protocols/contract.js';
+import { envelopeEndpoints } from '../protocols/envelope/endpoints.js';
+import { openAIEndpoints } from '../protocols/openai/endpoints.js';
 import type { Provider } from '../providers/provider.js';
 import { providerFactories } from '../providers/registry.js';
 import { Router } from '../router/router.js';
-import { ParamRanges } from '../params/param-ranges.js';
 import { nativeSearchModels, SearchService } from '../search/search-service.js';
-import type { ChatProtocol } from './chat-protocol.js';
-import { chatListener } from './chat-listener.js';
+import { clientErrorHandler } from './client-errors.js';
+import { endpointListener } from './listener.js';
+import { fromFastify, protocolForPath } from './protocol-errors.js';
 import { requestIdHeaderFor, requestIdOf } from './request-id.js';
-import type { ServerContext } from './context.js';
 
-/** The chat endpoints, served by `chatListener` ahead of Fastify. */
-const chatRoutes: ReadonlyMap<string, ChatProtocol> = new Map(Object.entries({ ...openAIChatPaths, ...anthropicChatPaths, ...envelopeChatPaths }));
+/** Every endpoint a caller uses: served by the pipeline, ahead of Fastify. */
+const endpoints: readonly Endpoint[] = [...openAIEndpoints, ...anthropicEndpoints, ...envelopeEndpoints];
 
 export interface Lingua {
   app: FastifyInstance;
-  context: ServerContext;
+  context: PipelineContext;
   providers: Map<string, Provider>;
   /** Stops accepting, lets in-flight requests finish for `graceMs`, aborts the rest, closes providers. */
   close(graceMs?: number): Promise<void>;
@@ -44,30 +44,35 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   for (const p of extraProviders) providers.set(p.name, p);
   await Promise.all([...providers.values()].map((p) => p.start?.()));
 
-  const context: ServerContext = {
+  const { server } = config;
+  const context: PipelineContext = {
     keys: new KeyStore(config.keys),
     router: new Router(config.models, providers, logger),
-    heartbeatMs: config.server.heartbeat_s * 1000,
+    stream: {
+      heartbeatMs: server.heartbeat_s * 1000,
+      stallMs: server.stream_stall_s * 1000,
+      maxUnsentBytes: Math.floor(server.stream_max_unsent_mb * 1024 * 1024),
+    },
     inflight: new Set(),
     startedAt: Math.floor(Date.now() / 1000),
     paramRanges: new ParamRanges(config.models),
     search: new SearchService(config.search, { native: nativeSearchModels(config.providers as ProviderConfig[], config.models) }),
   };
 
-  const bodyLimit = Math.floor(config.server.body_limit_mb * 1024 * 1024);
-  const requestTimeout = config.server.request_timeout_s * 1000;
+  const bodyLimit = Math.floor(server.body_limit_mb * 1024 * 1024);
+  const requestTimeout = server.request_timeout_s * 1000;
   const keepAliveTimeout = 75_000;
   let closing = false;
   const app = Fastify({
     loggerInstance: logger,
-    // Chat calls skip Fastify (see chat-listener.ts); everything else is Fastify's.
+    // Caller endpoints skip Fastify (see listener.ts); health and admin routes are Fastify's.
     serverFactory: (fastifyHandler) => {
-      const server = createServer(chatListener(context, { routes: chatRoutes, bodyLimit, logger, closing: () => closing }, fastifyHandler));
-      server.keepAliveTimeout = keepAliveTimeout;
-      server.requestTimeout = requestTimeout;
-      return server;
+      const http = createServer(endpointListener(context, { endpoints, bodyLimit, logger, closing: () => closing }, fastifyHandler));
+      http.keepAliveTimeout = keepAliveTimeout;
+      http.requestTimeout = requestTimeout;
+      return http;
     },
-    // One `chat` line per request is logged by the handler instead.
+    // One line per request is logged by the pipeline, and by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     requestTimeout,
@@ -75,38 +80,46 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     forceCloseConnections: 'idle',
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(logger),
     routerOptions: { ignoreTrailingSlash: true },
   });
 
   // Bodies are JSON whatever the content type says (some clients send none).
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text === '') return done(null, undefined);
+    let json: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' }));
-    } catch {
-      done(new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' }), undefined);
+      json = parseJsonBody(body as string);
+    } catch (error) {
+      return done(error as Error, undefined);
     }
+    done(null, json);
   });
 
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header(requestIdHeaderFor(req.url), req.id);
     done();
   });
-  app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
-  app.get('/health', async () => ({ status: 'ok' }));
-  await app.register(openAIRoutes(context));
-  await app.register(anthropicRoutes(context));
+  // The one log line of each request Fastify serves (the pipeline logs its own).
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info({ reqId: req.id, method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
+  app.setErrorHandler((error, req, reply) => {
+    const failure = fromFastify(error) ?? asLinguaError(error, req.log);
+    const rendered = protocolForPath(req.url).renderError(failure);
+    void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+  });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // Each protocol's paths answer in its own shape.
-    const render = path.startsWith('/v1/messages') ? renderAnthropicError : path.startsWith('/api/v1/') ? renderEnvelopeError : renderOpenAIError;
-    const rendered = render(new LinguaError('not_found', `Unknown endpoint: ${req.method} ${path}`, { code: 'unknown_url' }));
+    const rendered = protocolForPath(path).renderError(new LinguaError('not_found', `Unknown endpoint: ${req.method} ${path}`, { code: 'unknown_url' }));
     void reply.code(rendered.status).send(rendered.body);
   });
+  app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
+  app.get('/health', async () => ({ status: 'ok' }));
 
-  const close = async (graceMs = config.server.shutdown_grace_s * 1000): Promise<void> => {
+  const close = async (graceMs = server.shutdown_grace_s * 1000): Promise<void> => {
     closing = true;
     const closed = app.close();
     const deadline = setTimeout(() => { for (const c of context.inflight) c.abort(); }, graceMs);

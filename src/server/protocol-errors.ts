@@ -1,22 +1,19 @@
-import type { ServerResponse } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { LinguaError } from '../canonical/index.js';
-import { asLinguaError } from '../router/router.js';
-import type { ChatProtocol } from './chat-protocol.js';
+import { anthropicMessagesProtocol } from '../protocols/anthropic/protocol.js';
+import type { ChatProtocol } from '../protocols/contract.js';
+import { envelopeChatProtocol } from '../protocols/envelope/protocol.js';
+import { openAIChatProtocol } from '../protocols/openai/protocol.js';
 
-/**
- * Renders every error of the routes registered on `app` (ours and Fastify's
- * own: bad JSON, body too large) in the protocol's shape.
- */
-export function useProtocolErrors(app: FastifyInstance, protocol: Pick<ChatProtocol, 'renderError'>): void {
-  app.setErrorHandler((error, req, reply) => {
-    const failure = fromFastify(error) ?? asLinguaError(error, req.log);
-    const rendered = protocol.renderError(failure);
-    void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
-  });
+/** The protocol whose error shape a path answers in (a path no endpoint serves, too). */
+export function protocolForPath(path: string): ChatProtocol {
+  if (path.startsWith('/v1/messages')) return anthropicMessagesProtocol;
+  if (path.startsWith('/api/v1/')) return envelopeChatProtocol;
+  return openAIChatProtocol;
 }
 
-function fromFastify(error: unknown): LinguaError | undefined {
+/** A Fastify-level error (bad JSON, body too large, bad URL) as a LinguaError, if it is one. */
+export function fromFastify(error: unknown): LinguaError | undefined {
   if (error instanceof LinguaError) return error;
   const e = error as FastifyError;
   switch (e.code) {
@@ -28,27 +25,11 @@ function fromFastify(error: unknown): LinguaError | undefined {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new LinguaError('invalid_request', 'Unsupported content type: send the body as application/json.', { code: 'invalid_content_type', status: 415 });
   }
-  if (e instanceof SyntaxError || (typeof e.statusCode === 'number' && e.statusCode === 400)) {
+  if (e instanceof SyntaxError) {
     return new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' });
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new LinguaError('invalid_request', e.message, { status: e.statusCode });
+    return new LinguaError(e.statusCode === 404 ? 'not_found' : 'invalid_request', e.message, { status: e.statusCode });
   }
   return undefined;
-}
-
-/** An error in the protocol's shape; a response already under way is cut instead. */
-export function sendError(res: ServerResponse, protocol: Pick<ChatProtocol, 'renderError'>, error: LinguaError): void {
-  if (res.headersSent) {
-    if (!res.writableEnded) res.destroy();
-    return;
-  }
-  const rendered = protocol.renderError(error);
-  const text = JSON.stringify(rendered.body);
-  res.writeHead(rendered.status, {
-    ...rendered.headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

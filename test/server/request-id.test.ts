@@ -35,7 +35,7 @@ describe('request ids: in a response header on every answer, and in the log line
     await upstream.close();
   });
 
-  const chatLine = (id: string) => lines.find((l) => l.msg === 'chat' && l.reqId === id);
+  const chatLine = (id: string) => lines.find((l) => l.msg === 'request' && l.reqId === id);
 
   test('the openai SDK reads x-request-id as the request id; each call gets its own, and the log line carries it', async () => {
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: API_KEY, maxRetries: 0 });

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { bearerToken } from '../../auth/key-store.js';
+import { bearerToken } from '../../lib/bearer-token.js';
 
 /**
  * The caller's key: `x-api-key` as Anthropic documents it, or

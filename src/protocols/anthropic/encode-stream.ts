@@ -1,6 +1,6 @@
 import { LinguaError, type ChatRequest, type Finish, type StreamEvent, type Usage } from '../../canonical/index.js';
 import { estimateTextTokens } from '../../lib/estimate-tokens.js';
-import type { StreamEncoder } from '../../server/chat-protocol.js';
+import type { StreamEncoder } from '../contract.js';
 import type { AnthropicContent } from './encode-response.js';
 import { anthropicErrorBody } from './render-error.js';
 import { anthropicStopReason } from './stop-reason.js';

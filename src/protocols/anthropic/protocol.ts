@@ -1,6 +1,6 @@
 import { estimateInputTokens } from '../../lib/estimate-tokens.js';
 import { randomId } from '../../lib/ids.js';
-import type { ChatProtocol } from '../../server/chat-protocol.js';
+import type { ChatProtocol } from '../contract.js';
 import { anthropicApiKey } from './api-key.js';
 import { decodeMessagesRequest } from './decode.js';
 import { encodeMessage } from './encode-response.js';
@@ -11,6 +11,7 @@ const messageId = (): string => randomId('msg_');
 
 /** Anthropic Messages: `x-api-key` (or Bearer), `message` bodies, event streams, `{type: "error"}` errors. */
 export const anthropicMessagesProtocol: ChatProtocol = {
+  name: 'anthropic',
   apiKey: anthropicApiKey,
   decode: decodeMessagesRequest,
   encodeResult: (result, request) => encodeMessage(result, request, messageId()),

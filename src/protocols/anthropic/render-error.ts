@@ -1,5 +1,5 @@
 import type { ErrorKind, LinguaError } from '../../canonical/index.js';
-import type { RenderedError } from '../../server/chat-protocol.js';
+import type { RenderedError } from '../contract.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'request_too_large'

@@ -1,4 +1,4 @@
-import type { ChatProtocol } from '../../server/chat-protocol.js';
+import type { ChatProtocol } from '../contract.js';
 import { openAIChatProtocol } from '../openai/protocol.js';
 import { renderEnvelopeError } from './render-error.js';
 
@@ -11,6 +11,7 @@ import { renderEnvelopeError } from './render-error.js';
  */
 export const envelopeChatProtocol: ChatProtocol = {
   ...openAIChatProtocol,
+  name: 'envelope',
   encodeResult: (result, request) => ({ success: true, code: '200', message: 'successful', data: openAIChatProtocol.encodeResult(result, request) }),
   renderError: renderEnvelopeError,
 };

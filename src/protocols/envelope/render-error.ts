@@ -1,5 +1,5 @@
 import type { LinguaError } from '../../canonical/index.js';
-import type { RenderedError } from '../../server/chat-protocol.js';
+import type { RenderedError } from '../contract.js';
 
 export interface EnvelopeFailure {
   success: false;

@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../../canonical/index.js';
-import { bearerToken } from '../../auth/key-store.js';
+import { bearerToken } from '../../lib/bearer-token.js';
 import { randomId } from '../../lib/ids.js';
-import type { ChatProtocol } from '../../server/chat-protocol.js';
+import type { ChatProtocol } from '../contract.js';
 import { decodeChatCompletion } from './decode.js';
 import { encodeChatCompletion, type ResponseMeta } from './encode-response.js';
 import { OpenAIStreamEncoder } from './encode-stream.js';
@@ -13,6 +13,7 @@ export function responseMeta(request: ChatRequest): ResponseMeta {
 
 /** OpenAI Chat Completions: `Authorization: Bearer`, `chat.completion` bodies, chunk streams. */
 export const openAIChatProtocol: ChatProtocol = {
+  name: 'openai',
   apiKey: (headers) => bearerToken(headers.authorization),
   decode: decodeChatCompletion,
   encodeResult: (result, request) => encodeChatCompletion(result, responseMeta(request)),

@@ -1,16 +1,11 @@
 import type { ChatRequest } from '../canonical/index.js';
 import { estimateInputTokens } from '../lib/estimate-tokens.js';
 import type { Logger } from '../lib/logger.js';
+import type { InputTokenCount } from '../protocols/contract.js';
 import type { ModelEntry } from '../router/router.js';
 
 /** The longest a stream waits for the backend's count before it starts with the estimate. */
 export const FALLBACK_WAIT_MS = 2000;
-
-export interface InputTokenCount {
-  inputTokens: number;
-  /** `backend`: the provider counted (exact); `estimate`: Lingua's estimate (see estimate-tokens.ts). */
-  source: 'backend' | 'estimate';
-}
 
 /**
  * The input tokens of a request on the model's first deployment: the

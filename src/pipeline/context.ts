@@ -3,12 +3,15 @@ import type { AbortSource } from '../lib/abort-source.js';
 import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
 import type { SearchService } from '../search/search-service.js';
+import type { StreamBounds } from './stream-response.js';
 
-/** What request handlers need from the running server; built once per app. */
-export interface ServerContext {
+/** What the pipeline's stages need from the running server; built once per server. */
+export interface PipelineContext {
+  /** Identifies callers by their key. */
   keys: KeyStore;
   router: Router;
-  heartbeatMs: number;
+  /** Heartbeats and the bounds on a client that does not read. */
+  stream: StreamBounds;
   /** Aborts of requests in flight, for shutdown. */
   inflight: Set<AbortSource>;
   /** Unix seconds the server started (the `created` of listed models). */

@@ -1,0 +1,49 @@
+import { foldBatches, type ChatRequest, type StreamEvent } from '../canonical/index.js';
+import type { ChatProtocol, StreamStart } from '../protocols/contract.js';
+import type { ModelEntry } from '../router/router.js';
+import type { PipelineContext } from './context.js';
+import { countInputTokens } from './count-input-tokens.js';
+import type { Exchange } from './exchange.js';
+import { asLinguaError, sendError } from './send.js';
+import { startWithInputCount } from './start-with-input-count.js';
+import { sendWhole, streamResponse } from './stream-response.js';
+
+/**
+ * The serve stage of a generating endpoint: the router's events for the
+ * request, streamed, or folded into one response (a non-streaming answer
+ * is the folded stream). A failure before the response starts is thrown
+ * (the pipeline renders it); after, the stream ends with the protocol's
+ * error frame and the failure is kept on the exchange.
+ */
+export async function generate(ctx: PipelineContext, protocol: ChatProtocol, ex: Exchange, request: ChatRequest, model: ModelEntry): Promise<void> {
+  const search = ctx.search.plan(model.name, request);
+  const { abort, log } = ex;
+  const backend = search.stream((r) => ctx.router.batches(model, r, abort, ex), abort);
+
+  if (!request.stream) {
+    // The folded result carries the usage: no observing layer on this path.
+    const result = await foldBatches(backend);
+    ex.usage = result.usage;
+    for (const c of result.choices) ex.outputChars += c.text.length + c.reasoning.length;
+    const text = JSON.stringify(search.annotateResult(protocol.encodeResult(result, request)));
+    ex.ttftMs = ex.elapsedMs();
+    sendWhole(ex, 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }, text, ctx.stream.stallMs);
+    return;
+  }
+
+  let events: AsyncIterator<readonly StreamEvent[]> = backend[Symbol.asyncIterator]();
+  const start: StreamStart = {};
+  if (protocol.countsInputFirst) {
+    const counting = countInputTokens({ entry: model, request, signal: abort.signal, logger: log, fallback: true });
+    ({ inputTokens: start.inputTokens, events } = await startWithInputCount(events, counting.then((c) => c.inputTokens)));
+  }
+  const encoder = search.annotateStream(protocol.streamEncoder(request, start));
+  const failure = await streamResponse(ex, {
+    events,
+    encoder,
+    bounds: ctx.stream,
+    toError: (error) => asLinguaError(error, log),
+    failEarly: (error) => { sendError(ex.res, protocol, error); },
+  });
+  ex.failure ??= failure;
+}

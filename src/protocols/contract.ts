@@ -1,0 +1,126 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatRequest, ChatResult, LinguaError, StreamEvent } from '../canonical/index.js';
+
+/**
+ * What a wire protocol implements, and the endpoints it offers. The request
+ * pipeline (src/pipeline/) drives these; a protocol folder imports this
+ * file and the canonical types, never the pipeline or the server.
+ */
+
+/** Turns canonical events into one protocol's SSE text. */
+export interface StreamEncoder {
+  /** Frames sent before the first event. */
+  start(): string;
+  event(e: StreamEvent): string;
+  /** Frames that close a successful stream. */
+  end(): string;
+  /** Frames that close a stream that failed after it began. */
+  error(error: LinguaError): string;
+  /** A keep-alive frame for a silent backend. */
+  heartbeat(): string;
+  /**
+   * A frame carrying response-level fields that have no event of their own
+   * (web search's `search_results`). Protocols without one leave it out.
+   */
+  annotate?(fields: Record<string, unknown>): string;
+}
+
+/** What the pipeline knows when a stream starts. */
+export interface StreamStart {
+  /** Input tokens of the request, for protocols that set `countsInputFirst`. */
+  inputTokens?: number;
+}
+
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** One limit's standing, for the response headers that report it. */
+export interface LimitStanding {
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the limit is fully available again. */
+  resetMs: number;
+}
+
+/** The most constraining request and token limits that applied to a call. */
+export interface RateLimitReport {
+  requests?: LimitStanding;
+  tokens?: LimitStanding;
+}
+
+/** A wire protocol: the decode/encode pair around the canonical types. */
+export interface ChatProtocol {
+  /** Its name in usage records and logs: `openai`, `anthropic`, `envelope`. */
+  name: string;
+  /** The caller's API key, from wherever this protocol carries it. */
+  apiKey(headers: IncomingHttpHeaders): string | undefined;
+  decode(body: unknown): ChatRequest;
+  encodeResult(result: ChatResult, request: ChatRequest): unknown;
+  streamEncoder(request: ChatRequest, start: StreamStart): StreamEncoder;
+  /**
+   * The protocol reports input tokens before any output (Anthropic's
+   * `message_start`): the pipeline counts them while the backend starts.
+   */
+  countsInputFirst?: boolean;
+  renderError(error: LinguaError): RenderedError;
+  /** The rate-limit headers this API sends on every answer (`now`: Unix ms). */
+  rateLimitHeaders?(report: RateLimitReport, now: number): Record<string, string>;
+}
+
+/** A model as the models endpoints list it. */
+export interface ModelInfo {
+  id: string;
+  ownedBy: string;
+  /** Unix seconds. */
+  created: number;
+  /** USD per million tokens, when the operator priced the model. */
+  pricing?: { input: number; cachedInput: number; output: number; reasoning?: number };
+  contextLength?: number;
+}
+
+/** How input tokens were counted for `count_tokens`. */
+export interface InputTokenCount {
+  inputTokens: number;
+  /** `backend`: the provider counted (exact); `estimate`: Lingua's estimate. */
+  source: 'backend' | 'estimate';
+}
+
+interface EndpointBase {
+  method: 'GET' | 'POST';
+  /**
+   * The path, without query string or trailing slash. With `prefix`, every
+   * path under it (`/v1/models/` + an id); the rest is the endpoint's argument.
+   */
+  path: string;
+  prefix?: boolean;
+  /** Whose key header, error shape and rate-limit headers the endpoint uses. */
+  protocol: ChatProtocol;
+  /** The endpoint's name in usage records and logs (`chat.completions`, `messages`…). */
+  name: string;
+}
+
+/** Generates: chat, messages, the envelope. Metered, limited and recorded. */
+export interface GenerateEndpoint extends EndpointBase {
+  kind: 'generate';
+}
+
+/** Counts a prompt's input tokens without generating. */
+export interface CountTokensEndpoint extends EndpointBase {
+  kind: 'count_tokens';
+  decode(body: unknown): ChatRequest;
+  encode(count: InputTokenCount): unknown;
+  /** A response header that says who counted (`backend` or `estimate`). */
+  sourceHeader?: string;
+}
+
+/** Lists the models a caller may use (no argument), or shows one (with `prefix`). */
+export interface ModelsEndpoint extends EndpointBase {
+  kind: 'models';
+  encodeList(models: readonly ModelInfo[]): unknown;
+  encodeOne(model: ModelInfo): unknown;
+}
+
+export type Endpoint = GenerateEndpoint | CountTokensEndpoint | ModelsEndpoint;
