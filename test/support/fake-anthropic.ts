@@ -44,10 +44,14 @@ export class FakeAnthropic extends FakeUpstream {
   replyFor: ((req: RecordedRequest) => FakeMessage) | undefined;
   streaming = true;
   countTokens: number | undefined;
+  /** How long `count_tokens` takes to answer. */
+  countDelayMs = 0;
 
-  protected answer(recorded: RecordedRequest, res: ServerResponse): void | Promise<void> {
+  protected async answer(recorded: RecordedRequest, res: ServerResponse): Promise<void> {
     if (recorded.path.endsWith('/messages/count_tokens')) {
       if (this.countTokens === undefined) return sendError(res, 404, 'not_found_error', 'Not found');
+      if (this.countDelayMs > 0) await sleep(this.countDelayMs);
+      if (res.destroyed) return;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ input_tokens: this.countTokens }));
       return;

@@ -1,5 +1,5 @@
 import { parseConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import { buildLingua, type Lingua } from '../../src/server/app.js';
 import type { Provider } from '../../src/providers/provider.js';
 
@@ -14,9 +14,9 @@ export interface TestServer {
  * Starts a real Lingua server on a free loopback port from a config object
  * (the same shape as the YAML file). Logs are silent unless LINGUA_TEST_LOG is set.
  */
-export async function startLingua(config: Record<string, unknown>, extraProviders: Provider[] = []): Promise<TestServer> {
+export async function startLingua(config: Record<string, unknown>, extraProviders: Provider[] = [], options: { logger?: Logger } = {}): Promise<TestServer> {
   const parsed = parseConfig({ ...config, server: { host: '127.0.0.1', port: 0, ...(config.server as object | undefined) } });
-  const lingua = await buildLingua(parsed, createLogger(process.env.LINGUA_TEST_LOG ?? 'silent'), extraProviders);
+  const lingua = await buildLingua(parsed, options.logger ?? createLogger(process.env.LINGUA_TEST_LOG ?? 'silent'), extraProviders);
   await lingua.app.listen({ host: '127.0.0.1', port: 0 });
   const address = lingua.app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
