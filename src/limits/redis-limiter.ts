@@ -7,7 +7,7 @@ import {
 } from './limiter.js';
 import { admitScript, endLeaseScript } from './redis-limiter-scripts.js';
 import { RedisOutage } from './redis-outage.js';
-import { Refresher } from './refresher.js';
+import { Refresher, type Held } from './refresher.js';
 import { scopeState } from './scope-state.js';
 
 export interface RedisLimiterOptions {
@@ -41,10 +41,8 @@ const kinds: readonly LimitKind[] = ['rpm', 'tpm', 'concurrency'];
 export class RedisLimiter implements Limiter {
   readonly #redis: Redis & LimiterCommands;
   readonly #prefix: string;
-  readonly #logger: Logger;
   readonly #clock: () => number;
   readonly #leaseTtlMs: number;
-  readonly #maxLeaseMs: number;
   readonly #failOpen: boolean;
   readonly #outage: RedisOutage;
   readonly #refresher: Refresher<RedisLease>;
@@ -54,13 +52,14 @@ export class RedisLimiter implements Limiter {
     this.#redis.defineCommand('linguaAdmit', { lua: admitScript });
     this.#redis.defineCommand('linguaEndLease', { lua: endLeaseScript });
     this.#prefix = options.prefix;
-    this.#logger = options.logger;
     this.#clock = options.clock ?? Date.now;
     this.#leaseTtlMs = options.leaseTtlMs ?? 30_000;
-    this.#maxLeaseMs = options.maxLeaseMs ?? 3_600_000;
     this.#failOpen = options.failOpen ?? false;
     this.#outage = new RedisOutage(options.logger, 'rate limits');
-    this.#refresher = new Refresher(Math.max(1, Math.floor(this.#leaseTtlMs / 3)), (open) => this.#refresh(open), (error) => this.#outage.failed(error, 'lease refresh'));
+    this.#refresher = new Refresher({
+      redis: this.#redis, clock: this.#clock, ttlMs: this.#leaseTtlMs, maxMs: options.maxLeaseMs ?? 3_600_000, expireKeys: true,
+      logger: options.logger, outage: this.#outage, what: 'rate limits: a lease',
+    });
   }
 
   async admit(scopes: readonly LimitScope[], { estimatedTokens, now }: AdmitOptions): Promise<Admission> {
@@ -87,7 +86,7 @@ export class RedisLimiter implements Limiter {
         ok: false, scope: limited[reply[1]! - 1]!.id, limit: kinds[reply[2]! - 1]!, retryAfterMs: reply[3]!, exceedsLimit: reply[4] === 1, scopes: states,
       };
     }
-    const lease = new RedisLease(this, limited, id, estimatedTokens, t);
+    const lease = new RedisLease(this, limited, id, estimatedTokens, t, this.#keysOf('c', limited.filter((s) => s.maxConcurrency !== undefined)));
     if (lease.holdsSlots) this.#refresher.add(lease);
     return { ok: true, lease, scopes: states };
   }
@@ -111,29 +110,8 @@ export class RedisLimiter implements Limiter {
     return this.#refresher.refreshNow();
   }
 
-  async #refresh(open: Set<RedisLease>): Promise<void> {
-    const t = this.#clock();
-    const pipeline = this.#redis.pipeline();
-    for (const lease of open) {
-      const cap = lease.admittedAt + this.#maxLeaseMs;
-      if (t >= cap) {
-        open.delete(lease);
-        this.#logger.warn({ scopes: lease.scopes.map((s) => s.id) }, `rate limits: a lease held for over ${this.#maxLeaseMs} ms is no longer refreshed (a request without release?)`);
-        continue;
-      }
-      const deadline = Math.min(t + this.#leaseTtlMs, cap);
-      for (const s of lease.scopes) {
-        if (s.maxConcurrency === undefined) continue;
-        const key = `${this.#prefix}c:${s.id}`;
-        pipeline.zadd(key, 'XX', 'GT', deadline, lease.id).pexpire(key, this.#leaseTtlMs);
-      }
-    }
-    if (pipeline.length > 0) {
-      const results = await pipeline.exec();
-      const failed = results?.find(([error]) => error !== null);
-      if (failed) throw failed[0];
-      this.#outage.ok();
-    }
+  #keysOf(kind: string, scopes: readonly LimitScope[]): string[] {
+    return scopes.map((s) => `${this.#prefix}${kind}:${s.id}`);
   }
 
   #keys(scopes: readonly LimitScope[]): string[] {
@@ -163,18 +141,21 @@ export class RedisLimiter implements Limiter {
   }
 }
 
-class RedisLease implements Lease {
+class RedisLease implements Lease, Held {
   #done = false;
-  readonly holdsSlots: boolean;
 
   constructor(
     private readonly limiter: RedisLimiter,
     readonly scopes: readonly LimitScope[],
     readonly id: string,
     readonly estimate: number,
-    readonly admittedAt: number,
-  ) {
-    this.holdsSlots = scopes.some((s) => s.maxConcurrency !== undefined);
+    readonly since: number,
+    /** Its concurrency slots' sets. */
+    readonly deadlineKeys: readonly string[],
+  ) {}
+
+  get holdsSlots(): boolean {
+    return this.deadlineKeys.length > 0;
   }
 
   release(usage?: TokenUsage): Promise<void> {

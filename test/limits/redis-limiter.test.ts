@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { after, describe, test } from 'node:test';
-import { pino } from 'pino';
+import { describe, test } from 'node:test';
 import { RedisLimiter, type RedisLimiterOptions } from '../../src/limits/index.js';
-import { redisSkip, redisUrl, uniqueName } from '../support/services.js';
+import { redisSkip, uniqueName } from '../support/services.js';
 import { limiterContract, manualClock } from './limiter-contract.js';
+import { redisClients, silent } from './redis-clients.js';
 
 const skip = await redisSkip();
-const silent = pino({ level: 'silent' });
-const clients: Redis[] = [];
-after(async () => { await Promise.all(clients.map((c) => c.quit())); });
-
-function client(): Redis {
-  const c = new Redis(redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
-  clients.push(c);
-  return c;
-}
+const client = redisClients();
 
 /** A limiter on a Redis connection of its own: an instance. */
 function instance(prefix: string, clock: () => number, options: Partial<RedisLimiterOptions> = {}): RedisLimiter {
