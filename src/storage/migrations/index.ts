@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { DialectName } from '../dialect.js';
+import { initial } from './0001-initial.js';
+
+/**
+ * The migrations, in order. Names sort in the order they run; a new one is
+ * a new file `NNNN-what.ts` and a line here. Never edit one that has shipped.
+ */
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initial(dialect),
+  };
+  return { getMigrations: async () => migrations };
+}

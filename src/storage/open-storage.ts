@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Logger } from '../lib/logger.js';
+import { AccountsRepo } from './accounts.js';
+import { ApiKeysRepo } from './api-keys.js';
+import { openPostgres, openSqlite, type DialectName, type Opened } from './dialect.js';
+import { LedgerWriter, type LedgerOptions } from './ledger-writer.js';
+import { migrate } from './migrate.js';
+import type { Database } from './schema.js';
+import { UsageQueries } from './usage-queries.js';
+
+export interface StorageOptions {
+  /** A `postgres://` (or `postgresql://`) URL; without one, SQLite in `dataDir`. */
+  databaseUrl?: string;
+  /** Where the SQLite file `lingua.db` lives (created, with its parents, at first start). */
+  dataDir: string;
+  logger: Logger;
+  ledger?: LedgerOptions;
+  /** The clock for created_at and the like (tests). */
+  now?: () => number;
+}
+
+export interface Storage {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  accounts: AccountsRepo;
+  keys: ApiKeysRepo;
+  usage: UsageQueries;
+  /** The usage ledger's batched writer on this database. */
+  ledger: LedgerWriter;
+  /** Flushes the ledger (see LedgerWriter.close), then closes the database. */
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE = 'lingua.db';
+
+/** Opens the database and migrates it to the latest schema. */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const { logger } = options;
+  const opened = open(options);
+  try {
+    await migrate(opened.db, opened.dialect, logger);
+  } catch (err) {
+    await opened.db.destroy();
+    throw err;
+  }
+  const now = options.now ?? Date.now;
+  const ledger = new LedgerWriter(opened.db, logger, options.ledger);
+  let closing: Promise<void> | undefined;
+  return {
+    ...opened,
+    accounts: new AccountsRepo(opened.db, now),
+    keys: new ApiKeysRepo(opened.db, now),
+    usage: new UsageQueries(opened.db),
+    ledger,
+    close: () => (closing ??= ledger.close().finally(() => opened.db.destroy())),
+  };
+}
+
+function open(options: StorageOptions): Opened {
+  const url = options.databaseUrl;
+  if (url !== undefined && url !== '') {
+    if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('database_url must be a postgres:// URL (leave it out to use SQLite in the data directory)');
+    options.logger.info({ dialect: 'postgres' }, 'storage: opening PostgreSQL');
+    return openPostgres(url, options.logger);
+  }
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(options.dataDir, SQLITE_FILE);
+  options.logger.info({ dialect: 'sqlite', file }, 'storage: opening SQLite');
+  return openSqlite(file);
+}

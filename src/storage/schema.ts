@@ -1,0 +1,125 @@
+import type { ColumnType, Generated } from 'kysely';
+import { HISTOGRAM_BUCKETS } from './latency-histogram.js';
+
+/**
+ * The tables as Kysely sees them (snake_case, as stored). Times are integer
+ * Unix milliseconds, money integer nano-USD, flags 0/1 integers, JSON
+ * values text: the same column values on SQLite and PostgreSQL (see
+ * dialect.ts for the few places the two differ). The repositories turn rows
+ * into the camelCase types they export.
+ */
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  usage_records: UsageRecordsTable;
+  usage_rollups: UsageRollupsTable;
+  change_clock: ChangeClockTable;
+}
+
+export type BudgetPeriod = 'day' | 'week' | 'month' | 'none';
+export type AccountStatus = 'active' | 'disabled';
+
+/** Limits, budget and metadata: accounts and keys both have them. */
+export interface LimitColumns {
+  rpm: number | null;
+  tpm: number | null;
+  max_concurrency: number | null;
+  /** nano-USD per period. */
+  budget: number | null;
+  budget_period: BudgetPeriod | null;
+  /** JSON text. */
+  metadata: string | null;
+}
+
+export interface AccountsTable extends LimitColumns {
+  id: string;
+  name: string;
+  email: string | null;
+  status: AccountStatus;
+  created_at: number;
+  /** A change stamp (change-clock.ts): strictly increasing over every write to accounts and keys. */
+  updated_at: number;
+}
+
+export interface ApiKeysTable extends LimitColumns {
+  id: string;
+  /** Hex SHA-256 of the whole secret string. */
+  secret_hash: string;
+  /** The secret before the last rotation, accepted until previous_expires_at. */
+  previous_hash: string | null;
+  previous_expires_at: number | null;
+  start: string;
+  account_id: string | null;
+  name: string;
+  /** JSON text: an array of exact model names and globs; `[]` = every model. */
+  models: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+}
+
+export interface UsageRecordsTable {
+  id: Generated<number>;
+  ts: number;
+  cost: number;
+  request_id: string;
+  account_id: string | null;
+  key_id: string | null;
+  model: string | null;
+  provider: string | null;
+  upstream_model: string | null;
+  protocol: string;
+  endpoint: string;
+  error_kind: string | null;
+  /** The caller's `user` field (OpenAI's end-user id). */
+  end_user: string | null;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: number;
+  attempts: number;
+  stream: number;
+  estimated: number;
+  unpriced: number;
+}
+
+/** `lat_<b>` and `ttft_<b>`: request counts per histogram bucket (latency-histogram.ts). */
+type BucketColumns<P extends string> = { [K in `${P}${number}`]: number };
+
+/**
+ * One row per UTC hour × account × key × model ('' where a record had none:
+ * primary-key columns cannot be NULL), summed in the same transaction as
+ * the records it counts.
+ */
+export type UsageRollupsTable = {
+  hour: number;
+  account_id: string;
+  key_id: string;
+  model: string;
+  requests: number;
+  errors: number;
+  unpriced: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost: number;
+  /** Records with a time to first token (the TTFT histogram's total). */
+  ttft_count: number;
+} & BucketColumns<'lat_'> & BucketColumns<'ttft_'>;
+
+/** One row: the last change stamp handed out (change-clock.ts). */
+export interface ChangeClockTable {
+  id: number;
+  last_stamp: ColumnType<number, number, number>;
+}
+
+/** `lat_0` … : the bucket column names of one histogram. */
+export function bucketColumns(prefix: 'lat_' | 'ttft_'): Array<`${typeof prefix}${number}`> {
+  return Array.from({ length: HISTOGRAM_BUCKETS }, (_, b) => `${prefix}${b}` as const);
+}
