@@ -110,6 +110,7 @@ export interface ChatRequest {
    * Top-level fields that Lingua does not model, kept as the client sent
    * them (vendor extensions such as `enable_search`). Providers that speak
    * the same wire format pass them on; others must reject or document.
+   * A null-prototype object: read it with own-property checks (`Object.hasOwn`).
    */
   extra: Record<string, unknown>;
 }

@@ -11,7 +11,9 @@ export interface SearchOptions {
 
 /** Reads and checks Ling's `enable_search` / `search_options` (seed 000) from a request's extra fields. */
 export function readSearchOptions(extra: Record<string, unknown>): SearchOptions {
-  const { enable_search: enable, search_options: options, ...rest } = extra;
+  const { enable_search: enable, search_options: options, ...others } = extra;
+  // The pass-through bag stays null-prototype, like the one it came from.
+  const rest = Object.assign(Object.create(null) as Record<string, unknown>, others);
   if (enable != null && typeof enable !== 'boolean') {
     throw invalidRequest("Invalid type for 'enable_search': expected a boolean.", 'enable_search', 'invalid_request_error');
   }

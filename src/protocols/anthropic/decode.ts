@@ -52,8 +52,8 @@ function promptRequest(r: CountTokensRequest): ChatRequest {
     stream: false,
     includeUsage: false,
     n: 1,
-    // Never filled: Anthropic-only fields must not reach other backends' bodies.
-    extra: {},
+    // Never filled: Anthropic-only fields must not reach other backends' bodies. Null-prototype like every pass-through bag.
+    extra: Object.create(null) as Record<string, unknown>,
   };
   if (r.tools != null && r.tools.length > 0) request.tools = r.tools.map(toTool);
   if (r.tool_choice != null) applyToolChoice(r.tool_choice, request);

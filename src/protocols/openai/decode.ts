@@ -56,9 +56,15 @@ function parseReporting(body: unknown): ChatCompletionRequest {
   return parsed.data;
 }
 
+/**
+ * The body's own top-level fields that Lingua does not model, in a
+ * null-prototype object: a `__proto__` key that got this far would be a
+ * plain entry here, never the bag's prototype, and reading a name that is
+ * absent finds nothing inherited.
+ */
 function extraFields(body: Record<string, unknown>): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
-  for (const key in body) {
+  const extra = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(body)) {
     if (!modelledFields.has(key)) extra[key] = body[key];
   }
   return extra;
