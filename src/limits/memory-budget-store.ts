@@ -1,7 +1,7 @@
 import type { Logger } from '../lib/logger.js';
 import { PeriodCache, type PeriodBounds } from './budget-period.js';
 import {
-  checkNanoUsd, seedFigure, type BudgetOutcome, type BudgetScope, type BudgetSeed, type BudgetStatus, type BudgetStore, type Reservation, type ReserveOptions,
+  checkNanoUsd, seedFigure, type BudgetOutcome, type BudgetPeriod, type BudgetScope, type BudgetSeed, type BudgetStatus, type BudgetStore, type Reservation, type ReserveOptions,
 } from './budget-store.js';
 import { resolvedVoid } from './limiter.js';
 
@@ -35,8 +35,8 @@ export class MemoryBudgetStore implements BudgetStore {
   readonly #clock: () => number;
   readonly #maxReservationMs: number;
   readonly #periods = new PeriodCache();
-  /** By `<period>:<scope id>`: the figures of the scope's latest period. */
-  readonly #tallies = new Map<string, Tally>();
+  /** By period kind, then scope id: the figures of the scope's latest period. */
+  readonly #tallies: Record<BudgetPeriod, Map<string, Tally>> = { day: new Map(), week: new Map(), month: new Map(), none: new Map() };
   readonly #seeding = new Map<string, Promise<void>>();
 
   constructor(options: MemoryBudgetStoreOptions) {
@@ -96,26 +96,26 @@ export class MemoryBudgetStore implements BudgetStore {
     let seeding: Promise<void>[] | undefined;
     for (let i = 0; i < scopes.length; i++) {
       const s = scopes[i]!;
-      const key = `${s.period}:${s.id}`;
       const bounds = this.#periods.bounds(s.period, t);
-      const tally = this.#tallies.get(key);
+      const tally = this.#tallies[s.period].get(s.id);
       // A tally of a later period than t (a call that waited on a seed across midnight) is used as it is.
       if (tally !== undefined && tally.bounds.start >= bounds.start) {
         tallies[i] = tally;
         continue;
       }
-      (seeding ??= []).push(this.#seedOnce(key, s.id, bounds));
+      (seeding ??= []).push(this.#seedOnce(s, bounds));
     }
     return seeding === undefined ? undefined : Promise.all(seeding);
   }
 
-  #seedOnce(key: string, scopeId: string, bounds: PeriodBounds): Promise<void> {
-    const seedKey = `${key}@${bounds.start}`;
+  #seedOnce(scope: BudgetScope, bounds: PeriodBounds): Promise<void> {
+    const seedKey = `${scope.period}:${bounds.start}:${scope.id}`;
     let seeding = this.#seeding.get(seedKey);
     if (seeding === undefined) {
-      seeding = seedFigure(this.#seed, scopeId, bounds.start, this.#logger).then((spent) => {
-        const current = this.#tallies.get(key);
-        if (current === undefined || current.bounds.start < bounds.start) this.#tallies.set(key, { bounds, spent, held: 0, open: new Map() });
+      const tallies = this.#tallies[scope.period];
+      seeding = seedFigure(this.#seed, scope.id, bounds.start, this.#logger).then((spent) => {
+        const current = tallies.get(scope.id);
+        if (current === undefined || current.bounds.start < bounds.start) tallies.set(scope.id, { bounds, spent, held: 0, open: new Map() });
       }).finally(() => { this.#seeding.delete(seedKey); });
       this.#seeding.set(seedKey, seeding);
     }

@@ -54,14 +54,7 @@ export class MemoryLimiter implements Limiter {
     checkTokens(estimatedTokens, 'estimatedTokens');
     const t = now ?? this.#clock();
     const counters: (Counters | undefined)[] = new Array(scopes.length);
-    let refused = -1;
-    let refusedKind: LimitKind = 'rpm';
-    let retryAfterMs = 0;
-    let exceedsLimit = false;
-    const consider = (i: number, kind: LimitKind, wait: number, exceeds: boolean): void => {
-      if (refused >= 0 && !refusalOrder(exceeds, wait, exceedsLimit, retryAfterMs)) return;
-      refused = i; refusedKind = kind; retryAfterMs = wait; exceedsLimit = exceeds;
-    };
+    let refusal: Refusal | undefined;
     for (let i = 0; i < scopes.length; i++) {
       const s = scopes[i]!;
       if (!isLimited(s)) continue;
@@ -70,22 +63,23 @@ export class MemoryLimiter implements Limiter {
       if (s.rpm !== undefined) {
         const log = (c.requests ??= new WindowLog());
         log.prune(t - W);
-        if (log.sum + 1 > s.rpm) consider(i, 'rpm', waitFor(log, log.sum + 1 - s.rpm, t), 1 > s.rpm);
+        if (log.sum + 1 > s.rpm) refusal = worse(refusal, i, 'rpm', waitFor(log, log.sum + 1 - s.rpm, t), 1 > s.rpm);
       }
       if (s.tpm !== undefined) {
         const log = (c.tokens ??= new WindowLog());
         log.prune(t - W);
         if (log.sum + estimatedTokens > s.tpm) {
-          consider(i, 'tpm', waitFor(log, log.sum + estimatedTokens - s.tpm, t), estimatedTokens > s.tpm);
+          refusal = worse(refusal, i, 'tpm', waitFor(log, log.sum + estimatedTokens - s.tpm, t), estimatedTokens > s.tpm);
         }
       }
       if (s.maxConcurrency !== undefined && c.inFlight.size + 1 > s.maxConcurrency) {
         dropExpired(c.inFlight, t);
-        if (c.inFlight.size + 1 > s.maxConcurrency) consider(i, 'concurrency', CONCURRENCY_RETRY_MS, 1 > s.maxConcurrency);
+        if (c.inFlight.size + 1 > s.maxConcurrency) refusal = worse(refusal, i, 'concurrency', CONCURRENCY_RETRY_MS, 1 > s.maxConcurrency);
       }
     }
-    if (refused >= 0) {
-      return { ok: false, scope: scopes[refused]!.id, limit: refusedKind, retryAfterMs, exceedsLimit, scopes: this.#states(scopes, counters, t) };
+    if (refusal !== undefined) {
+      const { index, limit, retryAfterMs, exceedsLimit } = refusal;
+      return { ok: false, scope: scopes[index]!.id, limit, retryAfterMs, exceedsLimit, scopes: this.#states(scopes, counters, t) };
     }
     const lease = this.#record(scopes, counters, estimatedTokens, t);
     return { ok: true, lease, scopes: this.#states(scopes, counters, t) };
@@ -203,6 +197,19 @@ class MemoryLease implements Lease {
     }
     return resolvedVoid;
   }
+}
+
+interface Refusal {
+  readonly index: number;
+  readonly limit: LimitKind;
+  readonly retryAfterMs: number;
+  readonly exceedsLimit: boolean;
+}
+
+/** The refusal to report of `current` and a new one (made only on the refusing path). */
+function worse(current: Refusal | undefined, index: number, limit: LimitKind, retryAfterMs: number, exceedsLimit: boolean): Refusal {
+  if (current !== undefined && !refusalOrder(exceedsLimit, retryAfterMs, current.exceedsLimit, current.retryAfterMs)) return current;
+  return { index, limit, retryAfterMs, exceedsLimit };
 }
 
 /** ms until `need` frees in `log`. */
