@@ -102,7 +102,7 @@ describe('RedisBudgetStore across instances', { skip }, () => {
       assert.deepEqual(keys, [`${prefix}b:day:${dayStart}:key:r`, `${prefix}b:none:0:acct:r`, `${prefix}bz:day:${dayStart}:key:r`, `${prefix}bz:none:0:acct:r`]);
       const ttl = await redis.pttl(keys[0]!);
       const expected = Date.UTC(2030, 0, 8) - clock.t + 2 * 3_600_000; // the period's end + the longest reservation + 1 h
-      assert.ok(ttl <= expected && ttl > expected - 5_000, `${ttl}`);
+      assert.ok(ttl <= expected && ttl > expected - 60_000, `${ttl}`);
       assert.equal(await redis.pttl(keys[1]!), -1);
       assert.deepEqual(await redis.hgetall(keys[0]!), { spent: '0', held: '10', gen: (await redis.hget(keys[0]!, 'gen'))!, 'r:r1': '10' });
       await r.settle(7);
