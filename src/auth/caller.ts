@@ -1,3 +1,5 @@
+import type { BudgetScope } from '../limits/budget-store.js';
+import type { LimitScope } from '../limits/limiter.js';
 import { ModelScope } from './model-scope.js';
 
 /** Who is calling: what the pipeline knows of a request's key once it is verified. */
@@ -14,6 +16,42 @@ export interface Caller {
   accountId: string | undefined;
   /** Which public models the key may use. */
   models: ModelScope;
+  /** The key's and its account's rate limits (only those that limit something). */
+  limits: readonly LimitScope[];
+  /** The key's and its account's budgets. */
+  budgets: readonly BudgetScope[];
 }
 
-export const anonymousCaller: Caller = Object.freeze({ keyId: undefined, keyName: 'anonymous', accountId: undefined, models: ModelScope.all });
+export const anonymousCaller: Caller = Object.freeze({
+  keyId: undefined,
+  keyName: 'anonymous',
+  accountId: undefined,
+  models: ModelScope.all,
+  limits: Object.freeze([]),
+  budgets: Object.freeze([]),
+});
+
+/** The limits and budget of a key or an account, as the config and the database both give them. */
+export interface LimitSettings {
+  rpm?: number | null;
+  tpm?: number | null;
+  maxConcurrency?: number | null;
+  /** nano-USD per period. */
+  budget?: number | null;
+  budgetPeriod?: BudgetScope['period'] | null;
+}
+
+/** The scopes of one key or account: `key:<id>` / `acct:<id>`; none when nothing is limited. */
+export function scopesOf(id: string, s: LimitSettings): { limits: LimitScope[]; budgets: BudgetScope[] } {
+  const limits: LimitScope[] = [];
+  if (s.rpm != null || s.tpm != null || s.maxConcurrency != null) {
+    limits.push({
+      id,
+      ...(s.rpm == null ? {} : { rpm: s.rpm }),
+      ...(s.tpm == null ? {} : { tpm: s.tpm }),
+      ...(s.maxConcurrency == null ? {} : { maxConcurrency: s.maxConcurrency }),
+    });
+  }
+  const budgets: BudgetScope[] = s.budget == null ? [] : [{ id, limit: s.budget, period: s.budgetPeriod ?? 'month' }];
+  return { limits, budgets };
+}

@@ -32,9 +32,18 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
 /** Validates a config object (after `${VAR}` interpolation). */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, source = 'config'): Config {
   const interpolated = interpolate(raw, env, []);
-  const result = configSchema.safeParse(interpolated);
+  const result = configSchema.safeParse(withEnvDefaults(interpolated, env));
   if (!result.success) throw new ConfigError(`${source}: ${describe(result.error)}`);
   return result.data;
+}
+
+/** Settings the environment gives when the file does not: `LINGUA_ADMIN_KEY`, `DATABASE_URL`, `REDIS_URL`. */
+function withEnvDefaults(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const config = { ...(raw as Record<string, unknown>) };
+  const fromEnv: Array<[string, string | undefined]> = [['admin_key', env.LINGUA_ADMIN_KEY], ['database_url', env.DATABASE_URL], ['redis_url', env.REDIS_URL]];
+  for (const [field, value] of fromEnv) if (config[field] === undefined && value !== undefined && value !== '') config[field] = value;
+  return config;
 }
 
 function describe(error: z.ZodError): string {

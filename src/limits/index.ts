@@ -7,5 +7,5 @@ export type { BudgetOutcome, BudgetPeriod, BudgetScope, BudgetSeed, BudgetStatus
 export { periodBounds, type PeriodBounds } from './budget-period.js';
 export { MemoryBudgetStore, type MemoryBudgetStoreOptions } from './memory-budget-store.js';
 export { RedisBudgetStore, type RedisBudgetStoreOptions } from './redis-budget-store.js';
-export { anthropicRateLimitHeaders, mostConstraining, openAIDuration, openAIRateLimitHeaders, retryAfterSeconds, rfc3339Seconds } from './rate-limit-headers.js';
+export { mostConstraining, retryAfterSeconds } from './most-constraining.js';
 export { createLimits, type Limits, type LimitsOptions } from './create-limits.js';

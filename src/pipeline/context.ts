@@ -1,5 +1,9 @@
+import type { AuthThrottle } from '../auth/auth-throttle.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { AbortSource } from '../lib/abort-source.js';
+import type { BudgetStore } from '../limits/budget-store.js';
+import type { Limiter } from '../limits/limiter.js';
+import type { LedgerWriter } from '../storage/index.js';
 import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
 import type { SearchService } from '../search/search-service.js';
@@ -9,7 +13,15 @@ import type { StreamBounds } from './stream-response.js';
 export interface PipelineContext {
   /** Identifies callers by their key. */
   keys: KeyStore;
+  /** Refuses addresses that keep failing authentication. */
+  authThrottle: AuthThrottle;
   router: Router;
+  /** Rate limits (in memory, or Redis for many instances). */
+  limiter: Limiter;
+  /** Budgets, reserved then settled. */
+  budgets: BudgetStore;
+  /** The usage ledger: one record per generating request, written in batches. */
+  ledger: LedgerWriter;
   /** Heartbeats and the bounds on a client that does not read. */
   stream: StreamBounds;
   /** Aborts of requests in flight, for shutdown. */

@@ -3,6 +3,8 @@ import type { ChatRequest, LinguaError, Usage } from '../canonical/index.js';
 import type { Caller } from '../auth/caller.js';
 import { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
+import type { Reservation } from '../limits/budget-store.js';
+import type { Lease } from '../limits/limiter.js';
 import type { Endpoint } from '../protocols/contract.js';
 import type { Deployment, ModelEntry } from '../router/router.js';
 
@@ -28,8 +30,13 @@ export class Exchange {
   /** The deployment that served (the last one tried) and how many were tried. */
   target: Deployment | undefined;
   attempts = 0;
-  /** The backend's usage report, when it sent one. */
+  /** The backend's usage report, when it sent one (once settled: what was recorded). */
   usage: Usage | undefined;
+  /** The recorded usage is Lingua's estimate (the backend reported none). */
+  usageEstimated = false;
+  /** The request's hold on its rate limits and budgets, let go when it settles. */
+  lease: Lease | undefined;
+  reservation: Reservation | undefined;
   /** Characters of output streamed so far: an estimate of output tokens when the backend sent no usage. */
   outputChars = 0;
   /** ms from arrival to the first output sent to the client. */

@@ -27,5 +27,9 @@ export function listModels(ctx: PipelineContext, endpoint: ModelsEndpoint, ex: E
 }
 
 function modelInfo(m: ModelEntry, created: number): ModelInfo {
-  return { id: m.name, ownedBy: m.ownedBy, created };
+  const info: ModelInfo = { id: m.name, ownedBy: m.ownedBy, created };
+  const p = m.pricing?.config;
+  if (p !== undefined) info.pricing = { input: p.input, cachedInput: p.cached_input ?? p.input, output: p.output, ...(p.reasoning === undefined ? {} : { reasoning: p.reasoning }) };
+  if (m.contextLength !== undefined) info.contextLength = m.contextLength;
+  return info;
 }

@@ -20,6 +20,7 @@ export function logLine(ex: Exchange): void {
     ...(failure === undefined ? {} : { error: failure.message }),
     input_tokens: usage?.inputTokens,
     output_tokens: usage?.outputTokens,
+    ...(ex.usageEstimated ? { tokens_estimated: true } : {}),
     ttft_ms: ex.ttftMs === undefined ? undefined : Math.round(ex.ttftMs),
     ms: Math.round(ex.elapsedMs()),
   }, 'request');

@@ -1,4 +1,5 @@
 import { LinguaError } from '../canonical/index.js';
+import { admit } from './admit.js';
 import { authorize } from './authorize.js';
 import type { PipelineContext } from './context.js';
 import { countTokens } from './count-tokens.js';
@@ -8,12 +9,14 @@ import { identify } from './identify.js';
 import { listModels } from './list-models.js';
 import { logLine } from './log-line.js';
 import { asLinguaError, sendError } from './send.js';
+import { settle } from './settle.js';
 
 /**
  * The one chain every caller endpoint runs, in this order:
  *
  *   identify the caller (401) → decode (400) → authorize the model (404, 403)
- *   → serve (the endpoint's kind) → log
+ *   → admit: limits and budget (429) → serve (the endpoint's kind)
+ *   → settle and record (generating endpoints) → log
  *
  * A stage is a small function of its own file, given the context and the
  * exchange; this is the one place a new stage is added. `body` is the parsed
@@ -25,13 +28,15 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
   ctx.inflight.add(ex.abort);
   try {
     if (body instanceof LinguaError && body.kind === 'unavailable') throw body;
-    ex.caller = identify(ctx, ex);
+    const caller = identify(ctx, ex);
+    ex.caller = caller instanceof Promise ? await caller : caller;
     if (body instanceof LinguaError) throw body;
     switch (endpoint.kind) {
       case 'generate': {
         const request = ex.request = endpoint.protocol.decode(body);
         const model = ex.model = authorize(ctx, ex.caller, request.model);
         ctx.paramRanges.check(model.name, request);
+        await admit(ctx, endpoint.protocol, ex, request, model);
         await generate(ctx, endpoint.protocol, ex, request, model);
         break;
       }
@@ -52,6 +57,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
     }
   } finally {
     ctx.inflight.delete(ex.abort);
+    if (endpoint.kind === 'generate') settle(ctx, ex);
     logLine(ex);
   }
 }

@@ -3,6 +3,7 @@ import type { ModelConfig } from '../config/schema.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 import type { Provider, ProviderCall } from '../providers/provider.js';
+import { Pricing, type PricingConfig } from '../pricing/pricing.js';
 
 /** One place a model is served: a provider and the model id it knows. */
 export interface Deployment {
@@ -14,6 +15,12 @@ export interface ModelEntry {
   name: string;
   ownedBy: string;
   deployments: Deployment[];
+  /** What its tokens cost (the model's `pricing`, else its provider's); absent: unpriced. */
+  pricing?: Pricing;
+  contextLength?: number;
+  maxOutputTokens?: number;
+  /** Limits each key has on this model. */
+  limits?: { rpm?: number; tpm?: number; maxConcurrency?: number };
 }
 
 /** Told of each deployment a request is tried on (the usage record's target and attempts). */
@@ -30,7 +37,8 @@ export class Router {
   readonly #models = new Map<string, ModelEntry>();
   readonly #logger: Logger;
 
-  constructor(models: readonly ModelConfig[], providers: ReadonlyMap<string, Provider>, logger: Logger) {
+  /** `providerPricing`: each provider's default `pricing`, for models that set none. */
+  constructor(models: readonly ModelConfig[], providers: ReadonlyMap<string, Provider>, logger: Logger, providerPricing: ReadonlyMap<string, PricingConfig> = new Map()) {
     this.#logger = logger;
     for (const m of models) {
       const provider = providers.get(m.provider);
@@ -41,6 +49,13 @@ export class Router {
         this.#models.set(m.name, entry);
       }
       entry.deployments.push({ provider, upstreamModel: m.model ?? m.name });
+      const pricing = m.pricing ?? providerPricing.get(m.provider);
+      if (entry.pricing === undefined && pricing !== undefined) entry.pricing = new Pricing(pricing);
+      entry.contextLength ??= m.context_length;
+      entry.maxOutputTokens ??= m.max_output_tokens;
+      if (entry.limits === undefined && m.limits !== undefined) {
+        entry.limits = { rpm: m.limits.rpm, tpm: m.limits.tpm, maxConcurrency: m.limits.max_concurrency };
+      }
     }
   }
 

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { KeyStore } from '../auth/key-store.js';
 import { LinguaError } from '../canonical/index.js';
 import type { Config, ProviderConfig } from '../config/schema.js';
 import { parseJsonBody } from '../lib/json-body.js';
 import type { Logger } from '../lib/logger.js';
 import { ParamRanges } from '../params/param-ranges.js';
+import type { PricingConfig } from '../pricing/pricing.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { asLinguaError } from '../pipeline/send.js';
 import { anthropicEndpoints } from '../protocols/anthropic/endpoints.js';
@@ -18,16 +18,22 @@ import { Router } from '../router/router.js';
 import { nativeSearchModels, SearchService } from '../search/search-service.js';
 import { clientErrorHandler } from './client-errors.js';
 import { endpointListener } from './listener.js';
+import { openPlatform, type Platform } from './platform.js';
 import { fromFastify, protocolForPath } from './protocol-errors.js';
 import { requestIdHeaderFor, requestIdOf } from './request-id.js';
 
 /** Every endpoint a caller uses: served by the pipeline, ahead of Fastify. */
 const endpoints: readonly Endpoint[] = [...openAIEndpoints, ...anthropicEndpoints, ...envelopeEndpoints];
 
+function providerPricing(providers: readonly ProviderConfig[]): Map<string, PricingConfig> {
+  return new Map(providers.flatMap((p) => (p.pricing === undefined ? [] : [[p.name, p.pricing as PricingConfig]])));
+}
+
 export interface Lingua {
   app: FastifyInstance;
   context: PipelineContext;
   providers: Map<string, Provider>;
+  platform: Platform;
   /** Stops accepting, lets in-flight requests finish for `graceMs`, aborts the rest, closes providers. */
   close(graceMs?: number): Promise<void>;
 }
@@ -45,9 +51,14 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   await Promise.all([...providers.values()].map((p) => p.start?.()));
 
   const { server } = config;
+  const platform = await openPlatform(config, logger);
   const context: PipelineContext = {
-    keys: new KeyStore(config.keys),
-    router: new Router(config.models, providers, logger),
+    keys: platform.keys,
+    authThrottle: platform.authThrottle,
+    limiter: platform.limiter,
+    budgets: platform.budgets,
+    ledger: platform.storage.ledger,
+    router: new Router(config.models, providers, logger, providerPricing(config.providers as ProviderConfig[])),
     stream: {
       heartbeatMs: server.heartbeat_s * 1000,
       stallMs: server.stream_stall_s * 1000,
@@ -127,7 +138,8 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     clearTimeout(deadline);
     await Promise.all([...providers.values()].map((p) => p.close()));
     await context.search.close();
+    await platform.close();
   };
 
-  return { app, context, providers, close };
+  return { app, context, providers, platform, close };
 }

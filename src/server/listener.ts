@@ -75,8 +75,14 @@ function readBody(req: IncomingMessage, limit: number, done: (body: unknown) => 
     if (size <= limit) chunks.push(chunk);
   });
   // `on`, not `once`: each fires at most once, and `once` wraps every listener.
+  let ended = false;
   req.on('error', () => { req.destroy(); });
+  // A client that leaves before its body is complete: the request still ends (a 499), logged and recorded.
+  req.on('close', () => {
+    if (!ended) done(new LinguaError('client_closed', 'The client closed the connection before sending the whole request.', { code: 'client_closed' }));
+  });
   req.on('end', () => {
+    ended = true;
     if (size > limit) return done(tooLarge());
     let body: unknown;
     try {

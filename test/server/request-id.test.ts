@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
@@ -20,7 +23,7 @@ describe('request ids: in a response header on every answer, and in the log line
   before(async () => {
     const baseUrl = await upstream.start();
     const config = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
+      server: { host: '127.0.0.1', port: 0, data_dir: mkdtempSync(join(tmpdir(), 'lingua-test-')) },
       keys: [{ name: 'test', key: API_KEY }],
       providers: [{ name: 'up', type: 'openai', base_url: baseUrl }],
       models: [{ name: 'm1', provider: 'up', model: 'up-model' }],

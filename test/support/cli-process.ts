@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const cliPath = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -13,7 +16,9 @@ export interface CliRun {
 
 /** Runs `lingua <args>` (the built CLI) as a child process. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A database of its own unless the test gives one (never the user's data directory).
+  const dataDir = env.LINGUA_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'lingua-cli-'));
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, LINGUA_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   const waiters: Array<() => void> = [];
   const onData = (d: Buffer) => {

@@ -5,6 +5,7 @@ import { anthropicApiKey } from './api-key.js';
 import { decodeMessagesRequest } from './decode.js';
 import { encodeMessage } from './encode-response.js';
 import { AnthropicStreamEncoder } from './encode-stream.js';
+import { anthropicRateLimitHeaders } from './rate-limit-headers.js';
 import { renderAnthropicError } from './render-error.js';
 
 const messageId = (): string => randomId('msg_');
@@ -21,4 +22,5 @@ export const anthropicMessagesProtocol: ChatProtocol = {
   }),
   countsInputFirst: true,
   renderError: renderAnthropicError,
+  rateLimitHeaders: anthropicRateLimitHeaders,
 };

@@ -5,6 +5,7 @@ import type { ChatProtocol } from '../contract.js';
 import { decodeChatCompletion } from './decode.js';
 import { encodeChatCompletion, type ResponseMeta } from './encode-response.js';
 import { OpenAIStreamEncoder } from './encode-stream.js';
+import { openAIRateLimitHeaders } from './rate-limit-headers.js';
 import { renderOpenAIError } from './render-error.js';
 
 export function responseMeta(request: ChatRequest): ResponseMeta {
@@ -19,4 +20,5 @@ export const openAIChatProtocol: ChatProtocol = {
   encodeResult: (result, request) => encodeChatCompletion(result, responseMeta(request)),
   streamEncoder: (request) => new OpenAIStreamEncoder(responseMeta(request), { includeUsage: request.includeUsage, choices: request.n }),
   renderError: renderOpenAIError,
+  rateLimitHeaders: openAIRateLimitHeaders,
 };

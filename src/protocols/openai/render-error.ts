@@ -29,6 +29,6 @@ export function renderOpenAIError(error: LinguaError): RenderedError {
   return {
     status: error.status,
     headers,
-    body: { error: { message: error.message, type: typeOf[error.kind], param: error.param ?? null, code: error.code ?? null } },
+    body: { error: { message: error.message, type: error.code === 'insufficient_quota' ? 'insufficient_quota' : typeOf[error.kind], param: error.param ?? null, code: error.code ?? null } },
   };
 }
