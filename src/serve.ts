@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopback } from './lib/loopback.js';
 import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { buildLingua, type Lingua } from './server/app.js';
@@ -10,20 +10,17 @@ export interface Running {
   logger: Logger;
 }
 
-/** True for names and addresses that only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+export { isLoopback } from './lib/loopback.js';
 
 /** Builds the server from a config and listens; refuses an open host without keys. */
 export async function serve(config: Config, logger = createLogger(config.server.log_level)): Promise<Running> {
   const { host, port } = config.server;
-  if (config.keys.length === 0 && !isLoopback(host)) {
-    throw new ConfigError(`server.host: refusing to listen on ${host} with no API keys configured; add an entry under 'keys' or listen on 127.0.0.1`);
-  }
   const lingua = await buildLingua(config, logger);
+  // Keys may live in the config or the database: known once the database is open.
+  if (!lingua.context.keys.required && !isLoopback(host)) {
+    await lingua.close(0);
+    throw new ConfigError(`server.host: refusing to listen on ${host} with no API keys configured; add an entry under 'keys' (or create one with 'lingua keys create') or listen on 127.0.0.1`);
+  }
   await lingua.app.listen({ host, port });
   const address = lingua.app.server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
