@@ -8,5 +8,5 @@ export type { Limits, Metadata } from './limits-columns.js';
 export type { AccountStatus, BudgetPeriod, Database } from './schema.js';
 export type { UsageRecord, StoredUsageRecord } from './usage-record.js';
 export type { RequestsPage, RequestsQuery, SpentBy, SummaryGroup, SummaryQuery, SummaryRow, UsageQueries } from './usage-queries.js';
-export { LedgerWriter, type LedgerOptions, type LedgerStats } from './ledger-writer.js';
+export { LedgerWriter, type LedgerOptions, type LedgerStats, type UsageSink } from './ledger-writer.js';
 export { InvalidCursorError, UnknownAccountError } from './errors.js';

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../lib/logger.js';
 import { isDataError } from './dialect.js';
-import type { Database } from './schema.js';
-import { insertUsage, usageRecordProblem } from './usage-insert.js';
+import { usageRecordProblem } from './usage-insert.js';
 import type { UsageRecord } from './usage-record.js';
 
 export interface LedgerOptions {
@@ -32,6 +30,11 @@ export interface LedgerStats {
   failures: number;
 }
 
+/** Where a LedgerWriter commits: a Storage. */
+export interface UsageSink {
+  insertUsage(records: readonly UsageRecord[]): Promise<void>;
+}
+
 type DropReason = 'queue full' | 'writer closed' | 'refused by the database' | 'invalid';
 
 interface Waiter {
@@ -58,7 +61,7 @@ interface Waiter {
  * logged whole, and the others are committed.
  */
 export class LedgerWriter {
-  readonly #db: Kysely<Database>;
+  readonly #sink: UsageSink;
   readonly #log: Logger;
   readonly #intervalMs: number;
   readonly #batchSize: number;
@@ -81,8 +84,8 @@ export class LedgerWriter {
   #closing: Promise<void> | undefined;
   #drops = new DropLog();
 
-  constructor(db: Kysely<Database>, logger: Logger, options: LedgerOptions = {}) {
-    this.#db = db;
+  constructor(sink: UsageSink, logger: Logger, options: LedgerOptions = {}) {
+    this.#sink = sink;
     this.#log = logger;
     this.#intervalMs = options.intervalMs ?? 50;
     this.#batchSize = options.batchSize ?? 500;
@@ -195,7 +198,7 @@ export class LedgerWriter {
   async #commitFront(n: number): Promise<void> {
     const batch = this.#queue.slice(0, n);
     try {
-      await insertUsage(this.#db, batch);
+      await this.#sink.insertUsage(batch);
     } catch (err) {
       if (!isDataError(err)) throw err;
       if (n === 1) {

@@ -8,7 +8,9 @@ import { openPostgres, openSqlite, type DialectName, type Opened } from './diale
 import { LedgerWriter, type LedgerOptions } from './ledger-writer.js';
 import { migrate } from './migrate.js';
 import type { Database } from './schema.js';
+import { UsageInserter } from './usage-insert.js';
 import { UsageQueries } from './usage-queries.js';
+import type { UsageRecord } from './usage-record.js';
 
 export interface StorageOptions {
   /** A `postgres://` (or `postgresql://`) URL; without one, SQLite in `dataDir`. */
@@ -27,6 +29,8 @@ export interface Storage {
   accounts: AccountsRepo;
   keys: ApiKeysRepo;
   usage: UsageQueries;
+  /** Writes usage records now, in one transaction with their rollups (what a LedgerWriter commit does). */
+  insertUsage(records: readonly UsageRecord[]): Promise<void>;
   /** The usage ledger's batched writer on this database. */
   ledger: LedgerWriter;
   /** Flushes the ledger (see LedgerWriter.close), then closes the database. */
@@ -46,10 +50,14 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     throw err;
   }
   const now = options.now ?? Date.now;
-  const ledger = new LedgerWriter(opened.db, logger, options.ledger);
+  const inserter = new UsageInserter(opened.db, opened.run);
+  const insertUsage = (records: readonly UsageRecord[]) => inserter.insert(records);
+  const ledger = new LedgerWriter({ insertUsage }, logger, options.ledger);
   let closing: Promise<void> | undefined;
   return {
-    ...opened,
+    db: opened.db,
+    dialect: opened.dialect,
+    insertUsage,
     accounts: new AccountsRepo(opened.db, now),
     keys: new ApiKeysRepo(opened.db, now),
     usage: new UsageQueries(opened.db),

@@ -12,7 +12,8 @@ export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   usage_records: UsageRecordsTable;
-  usage_rollups: UsageRollupsTable;
+  usage_hourly: UsageRollupsTable;
+  usage_daily: UsageRollupsTable;
   change_clock: ChangeClockTable;
 }
 
@@ -91,13 +92,26 @@ export interface UsageRecordsTable {
 /** `lat_<b>` and `ttft_<b>`: request counts per histogram bucket (latency-histogram.ts). */
 type BucketColumns<P extends string> = { [K in `${P}${number}`]: number };
 
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** The two rollup tables, and the span of time one row of each covers. */
+export const ROLLUPS = [
+  { table: 'usage_hourly', spanMs: HOUR_MS },
+  { table: 'usage_daily', spanMs: DAY_MS },
+] as const;
+export type RollupTable = (typeof ROLLUPS)[number]['table'];
+
 /**
- * One row per UTC hour × account × key × model ('' where a record had none:
- * primary-key columns cannot be NULL), summed in the same transaction as
- * the records it counts.
+ * One row per UTC hour (usage_hourly) or day (usage_daily) × key × model ×
+ * account ('' where a record had none: primary-key columns cannot be NULL),
+ * summed in the same transaction as the records it counts. Days answer
+ * long ranges (a month is 30 rows per key and model, not 720); hours answer
+ * the edges and `groupBy: 'hour'`.
  */
 export type UsageRollupsTable = {
-  hour: number;
+  /** The hour's or day's first ms. */
+  start: number;
   account_id: string;
   key_id: string;
   model: string;

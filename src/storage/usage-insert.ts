@@ -1,12 +1,10 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
+import type { StatementRunner } from './dialect.js';
 import { bucketOf } from './latency-histogram.js';
-import { bucketColumns, type Database, type UsageRecordsTable, type UsageRollupsTable } from './schema.js';
+import { RowStatements } from './row-statements.js';
+import { bucketColumns, ROLLUPS, type Database, type RollupTable, type UsageRecordsTable, type UsageRollupsTable } from './schema.js';
 import type { UsageRecord } from './usage-record.js';
 
-export const HOUR_MS = 3_600_000;
-
-/** Bound parameters per statement: under SQLite's 32,766 (and PostgreSQL's 65,535). */
-const MAX_PARAMS = 32_000;
 /** Strings a caller chooses (the model asked for, `user`) are cut to this length so that no row grows unbounded. */
 const MAX_TEXT = 256;
 
@@ -16,38 +14,59 @@ const sumColumns = [
   'requests', 'errors', 'unpriced', 'input_tokens', 'cached_input_tokens', 'output_tokens', 'reasoning_tokens', 'cost', 'ttft_count',
   ...latencyColumns, ...ttftColumns,
 ] as const;
-const ROLLUP_COLUMNS = 4 + sumColumns.length;
-const ROLLUPS_PER_STATEMENT = Math.floor(MAX_PARAMS / ROLLUP_COLUMNS);
+
+const keyColumns = ['start', 'key_id', 'model', 'account_id'] as const;
+const rollupColumns = [...keyColumns, ...sumColumns];
+/** Where a sum sits in a rollup row's values. */
+const at = (c: (typeof sumColumns)[number]): number => keyColumns.length + sumColumns.indexOf(c);
+const [REQUESTS, ERRORS, UNPRICED, INPUT, CACHED, OUTPUT, REASONING, COST, TTFT_COUNT, LATENCY_0, TTFT_0] = ([
+  'requests', 'errors', 'unpriced', 'input_tokens', 'cached_input_tokens', 'output_tokens', 'reasoning_tokens', 'cost', 'ttft_count', 'lat_0', 'ttft_0',
+] as const).map(at) as [number, number, number, number, number, number, number, number, number, number, number];
+
+/** The columns of a usage record row, in the order recordValues() gives them. */
+const recordColumns = [
+  'ts', 'cost', 'input_tokens', 'cached_input_tokens', 'output_tokens', 'reasoning_tokens', 'latency_ms', 'ttft_ms',
+  'status', 'attempts', 'stream', 'estimated', 'unpriced',
+  'request_id', 'account_id', 'key_id', 'model', 'provider', 'upstream_model', 'protocol', 'endpoint', 'error_kind', 'end_user',
+] as const satisfies ReadonlyArray<keyof UsageRecordsTable>;
 
 /**
- * Inserts usage records and adds them to their hourly rollups, in one
- * transaction: multi-row INSERTs for the records, then one upsert row per
- * hour × key × model × account (`ON CONFLICT … DO UPDATE SET x = x +
- * excluded.x`), in primary-key order so that two instances adding to the
- * same rollups at once lock them in the same order and cannot deadlock.
+ * Writes usage records and adds them to their hourly and daily rollups, in
+ * one transaction: multi-row INSERTs for the records, then one upsert row
+ * per hour (day) × key × model × account (`ON CONFLICT … DO UPDATE SET x =
+ * x + excluded.x`), in primary-key order so that two instances adding to
+ * the same rollups at once lock them in the same order and cannot deadlock.
+ * Rows are arrays of values in column order (row-statements.ts).
  */
-export async function insertUsage(db: Kysely<Database>, records: readonly UsageRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  const rows = records.map(recordRow);
-  const rollups = rollupRows(rows);
-  const recordsPerStatement = Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length);
-  await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += recordsPerStatement) {
-      await trx.insertInto('usage_records').values(rows.slice(i, i + recordsPerStatement)).execute();
-    }
-    for (let i = 0; i < rollups.length; i += ROLLUPS_PER_STATEMENT) {
-      await trx
-        .insertInto('usage_rollups')
-        .values(rollups.slice(i, i + ROLLUPS_PER_STATEMENT))
-        .onConflict((oc) => oc.columns(['hour', 'key_id', 'model', 'account_id']).doUpdateSet(addExcluded))
-        .execute();
-    }
-  });
+export class UsageInserter {
+  readonly #records: RowStatements;
+  readonly #rollups: Record<RollupTable, RowStatements>;
+
+  constructor(private readonly db: Kysely<Database>, private readonly run: StatementRunner) {
+    this.#records = new RowStatements(recordColumns, (rows) => db.insertInto('usage_records').values(rows as Array<Insertable<UsageRecordsTable>>).compile());
+    const upsert = (table: RollupTable) => new RowStatements(rollupColumns, (rows) => db
+      .insertInto(table)
+      .values(rows as Array<Insertable<UsageRollupsTable>>)
+      .onConflict((oc) => oc.columns([...keyColumns]).doUpdateSet(addExcluded(table)))
+      .compile());
+    this.#rollups = { usage_hourly: upsert('usage_hourly'), usage_daily: upsert('usage_daily') };
+  }
+
+  async insert(records: readonly UsageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map(recordValues);
+    await this.db.transaction().execute(async (trx) => {
+      for (const statement of this.#records.statements(rows)) await this.run(trx, statement);
+      for (const { table, spanMs } of ROLLUPS) {
+        for (const statement of this.#rollups[table].statements(rollupValues(records, spanMs))) await this.run(trx, statement);
+      }
+    });
+  }
 }
 
-const addExcluded = Object.fromEntries(
-  sumColumns.map((c) => [c, sql<number>`${sql.ref(`usage_rollups.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
-) as Record<(typeof sumColumns)[number], ReturnType<typeof sql<number>>>;
+const addExcluded = (table: RollupTable) =>
+  Object.fromEntries(sumColumns.map((c) => [c, sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as
+    Record<(typeof sumColumns)[number], ReturnType<typeof sql<number>>>;
 
 /**
  * Why a record cannot be stored (a figure that is not a number in its
@@ -90,74 +109,57 @@ function text(s: string | null | undefined, max = Infinity): string | null {
 
 const int = Math.round;
 
-function recordRow(r: UsageRecord): Insertable<UsageRecordsTable> {
-  return {
-    ts: int(r.ts),
-    cost: int(r.cost),
-    input_tokens: int(r.inputTokens),
-    cached_input_tokens: int(r.cachedInputTokens),
-    output_tokens: int(r.outputTokens),
-    reasoning_tokens: int(r.reasoningTokens),
-    latency_ms: int(r.latencyMs),
-    ttft_ms: r.ttftMs == null ? null : int(r.ttftMs),
-    status: int(r.status),
-    attempts: int(r.attempts),
-    stream: r.stream ? 1 : 0,
-    estimated: r.estimated ? 1 : 0,
-    unpriced: r.unpriced ? 1 : 0,
-    request_id: text(r.requestId),
-    account_id: text(r.accountId),
-    key_id: text(r.keyId),
-    model: text(r.model, MAX_TEXT),
-    provider: text(r.provider),
-    upstream_model: text(r.upstreamModel, MAX_TEXT),
-    protocol: text(r.protocol),
-    endpoint: text(r.endpoint),
-    error_kind: text(r.errorKind),
-    end_user: text(r.user, MAX_TEXT),
-  };
+/** A record's column values, in recordColumns order. */
+function recordValues(r: UsageRecord): unknown[] {
+  return [
+    int(r.ts), int(r.cost), int(r.inputTokens), int(r.cachedInputTokens), int(r.outputTokens), int(r.reasoningTokens),
+    int(r.latencyMs), r.ttftMs == null ? null : int(r.ttftMs),
+    int(r.status), int(r.attempts), r.stream ? 1 : 0, r.estimated ? 1 : 0, r.unpriced ? 1 : 0,
+    text(r.requestId), text(r.accountId), text(r.keyId), text(r.model, MAX_TEXT), text(r.provider), text(r.upstreamModel, MAX_TEXT),
+    text(r.protocol), text(r.endpoint), text(r.errorKind), text(r.user, MAX_TEXT),
+  ];
 }
 
-type RollupRow = Insertable<UsageRollupsTable> & Record<string, number | string>;
+/** A rollup row's values: start, key, model, account, then the sums. */
+type RollupValues = [number, string, string, string, ...number[]];
 
-function rollupRows(rows: ReadonlyArray<Insertable<UsageRecordsTable>>): RollupRow[] {
-  const groups = new Map<string, RollupRow>();
-  for (const r of rows) {
-    const hour = r.ts - (r.ts % HOUR_MS);
-    const keyId = r.key_id ?? '';
-    const model = r.model ?? '';
-    const accountId = r.account_id ?? '';
-    const id = `${hour}\0${keyId}\0${model}\0${accountId}`;
+/** The records summed per span × key × model × account, in primary-key order. */
+function rollupValues(records: readonly UsageRecord[], spanMs: number): RollupValues[] {
+  const groups = new Map<string, RollupValues>();
+  for (const r of records) {
+    const ts = int(r.ts);
+    const start = ts - (ts % spanMs);
+    const keyId = text(r.keyId) ?? '';
+    const model = text(r.model, MAX_TEXT) ?? '';
+    const accountId = text(r.accountId) ?? '';
+    const id = `${start}\0${keyId}\0${model}\0${accountId}`;
     let g = groups.get(id);
     if (g === undefined) {
-      g = emptyRollup(hour, keyId, model, accountId);
+      g = [start, keyId, model, accountId, ...zeros];
       groups.set(id, g);
     }
-    g.requests++;
-    if (r.status >= 400) g.errors++;
-    g.unpriced += r.unpriced;
-    g.input_tokens += r.input_tokens;
-    g.cached_input_tokens += r.cached_input_tokens;
-    g.output_tokens += r.output_tokens;
-    g.reasoning_tokens += r.reasoning_tokens;
-    g.cost += r.cost;
-    (g[latencyColumns[bucketOf(r.latency_ms)]!] as number)++;
-    if (r.ttft_ms != null) {
-      g.ttft_count++;
-      (g[ttftColumns[bucketOf(r.ttft_ms)]!] as number)++;
+    const sums = g as unknown as number[];
+    sums[REQUESTS]!++;
+    if (r.status >= 400) sums[ERRORS]!++;
+    if (r.unpriced) sums[UNPRICED]!++;
+    sums[INPUT]! += int(r.inputTokens);
+    sums[CACHED]! += int(r.cachedInputTokens);
+    sums[OUTPUT]! += int(r.outputTokens);
+    sums[REASONING]! += int(r.reasoningTokens);
+    sums[COST]! += int(r.cost);
+    sums[LATENCY_0 + bucketOf(r.latencyMs)]!++;
+    if (r.ttftMs != null) {
+      sums[TTFT_COUNT]!++;
+      sums[TTFT_0 + bucketOf(r.ttftMs)]!++;
     }
   }
   return [...groups.values()].sort(byPrimaryKey);
 }
 
-function emptyRollup(hour: number, keyId: string, model: string, accountId: string): RollupRow {
-  const row: Record<string, number | string> = { hour, key_id: keyId, model, account_id: accountId };
-  for (const c of sumColumns) row[c] = 0;
-  return row as RollupRow;
-}
+const zeros: number[] = sumColumns.map(() => 0);
 
-function byPrimaryKey(a: RollupRow, b: RollupRow): number {
-  return a.hour - b.hour || compare(a.key_id, b.key_id) || compare(a.model, b.model) || compare(a.account_id, b.account_id);
+function byPrimaryKey(a: RollupValues, b: RollupValues): number {
+  return a[0] - b[0] || compare(a[1], b[1]) || compare(a[2], b[2]) || compare(a[3], b[3]);
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

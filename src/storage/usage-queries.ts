@@ -1,11 +1,9 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { InvalidCursorError } from './errors.js';
 import { quantile } from './latency-histogram.js';
-import { bucketColumns, type Database, type UsageRecordsTable } from './schema.js';
-import { HOUR_MS } from './usage-insert.js';
+import { bucketColumns, DAY_MS, HOUR_MS, type Database, type RollupTable, type UsageRecordsTable } from './schema.js';
 import type { StoredUsageRecord } from './usage-record.js';
 
-const DAY_MS = 24 * HOUR_MS;
 const MAX_PAGE = 1000;
 const PRUNE_BATCH = 10_000;
 
@@ -68,38 +66,61 @@ export type SpentBy = { keyId: string } | { accountId: string };
 
 const latencyColumns = bucketColumns('lat_');
 const ttftColumns = bucketColumns('ttft_');
+const summedColumns = [
+  'requests', 'input_tokens', 'cached_input_tokens', 'output_tokens', 'reasoning_tokens', 'cost', 'errors', 'unpriced',
+  ...latencyColumns, ...ttftColumns,
+] as const;
+
+/** A rollup table and the [from, to) of row starts to read from it. */
+type Span = [table: RollupTable, from: number, to: number];
+
+const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
+const ceilTo = (ms: number, unit: number): number => Math.ceil(ms / unit) * unit;
+
+/** [from, to) widened to hours, as whole days (when `days`) plus the hours either side. */
+function spans(fromMs: number, toMs: number, days: boolean): Span[] {
+  const from = floorTo(fromMs, HOUR_MS);
+  const to = ceilTo(toMs, HOUR_MS);
+  const firstDay = ceilTo(from, DAY_MS);
+  const lastDay = floorTo(to, DAY_MS);
+  if (!days || firstDay >= lastDay) return [['usage_hourly', from, to]];
+  const out: Span[] = [['usage_daily', firstDay, lastDay]];
+  if (from < firstDay) out.push(['usage_hourly', from, firstDay]);
+  if (lastDay < to) out.push(['usage_hourly', lastDay, to]);
+  return out;
+}
 
 /** What the admin API and the budgets ask of the ledger: summaries from the rollups, pages of raw records. */
 export class UsageQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Totals per group over [from, to), read from the hourly rollups: `from`
-   * and `to` are widened to whole UTC hours. Time groups come oldest first,
-   * the others by cost, then requests, most first.
+   * Totals per group over [from, to), read from the rollups: `from` and
+   * `to` are widened to whole UTC hours. Whole days come from the daily
+   * rollups, the hours around them (and `groupBy: 'hour'`) from the hourly
+   * ones. Time groups come oldest first, the others by cost, then
+   * requests, most first.
    */
   async summary(q: SummaryQuery): Promise<SummaryRow[]> {
     const group = groupExpression(q.groupBy);
-    const rows = await this.db
-      .selectFrom('usage_rollups')
-      .where('hour', '>=', Math.floor(q.from / HOUR_MS) * HOUR_MS)
-      .where('hour', '<', Math.ceil(q.to / HOUR_MS) * HOUR_MS)
+    const part = ([table, from, to]: Span) => this.db
+      // Both rollup tables have the same columns.
+      .selectFrom(table as 'usage_hourly')
+      .select([group.as('grp'), ...summedColumns.map((c) => sql.ref(c).as(c))])
+      .where('start', '>=', from)
+      .where('start', '<', to)
       .$if(q.keyId !== undefined, (s) => s.where('key_id', '=', q.keyId!))
       .$if(q.accountId !== undefined, (s) => s.where('account_id', '=', q.accountId!))
-      .$if(q.model !== undefined, (s) => s.where('model', '=', q.model!))
-      .select([
-        group.as('grp'),
-        ...(['requests', 'input_tokens', 'cached_input_tokens', 'output_tokens', 'reasoning_tokens', 'cost', 'errors', 'unpriced'] as const).map(
-          (c) => sql<number>`sum(${sql.ref(c)})`.as(c),
-        ),
-        ...[...latencyColumns, ...ttftColumns].map((c) => sql<number>`sum(${sql.ref(c)})`.as(c)),
-      ])
-      .groupBy(group)
+      .$if(q.model !== undefined, (s) => s.where('model', '=', q.model!));
+    const [first, ...more] = spans(q.from, q.to, q.groupBy !== 'hour').map(part);
+    const rollups = more.reduce((union, p) => union.unionAll(p), first!);
+    const rows = await this.db
+      .selectFrom(rollups.as('u'))
+      .select(['grp', ...summedColumns.map((c) => sql<number>`sum(${sql.ref(c)})`.as(c))])
+      .groupBy('grp')
       .execute();
     const out = rows.map((r): SummaryRow => {
       const bucket = r as unknown as Record<string, number>;
-      const latency = latencyColumns.map((c) => bucket[c]!);
-      const ttft = ttftColumns.map((c) => bucket[c]!);
       return {
         group: r.grp === '' ? null : r.grp,
         requests: r.requests,
@@ -109,9 +130,9 @@ export class UsageQueries {
         reasoning_tokens: r.reasoning_tokens,
         cost: r.cost,
         errors: r.errors,
-        latency_p50_ms: quantile(latency, 0.5),
-        latency_p95_ms: quantile(latency, 0.95),
-        ttft_p50_ms: quantile(ttft, 0.5),
+        latency_p50_ms: quantile(latencyColumns.map((c) => bucket[c]!), 0.5),
+        latency_p95_ms: quantile(latencyColumns.map((c) => bucket[c]!), 0.95),
+        ttft_p50_ms: quantile(ttftColumns.map((c) => bucket[c]!), 0.5),
         unpriced: r.unpriced,
       };
     });
@@ -143,32 +164,32 @@ export class UsageQueries {
   }
 
   /**
-   * nano-USD spent by a key or an account since `sinceMs`: whole hours from
-   * the rollups, and the records of the part-hour before the first whole
-   * one (none when `sinceMs` is on an hour, as budget periods are).
-   * Only what the ledger has committed: records still in a LedgerWriter's queue are not in it.
+   * nano-USD spent by a key or an account since `sinceMs`, in one query:
+   * whole days from the daily rollups, the whole hours before them from
+   * the hourly ones, and the records of the part hour before those (none
+   * when `sinceMs` is on an hour, as budget periods are). Only what the
+   * ledger has committed: records still in a LedgerWriter's queue are not in it.
    */
   async spent(by: SpentBy, sinceMs: number): Promise<number> {
     const [column, id] = 'keyId' in by ? (['key_id', by.keyId] as const) : (['account_id', by.accountId] as const);
-    const firstHour = Math.ceil(sinceMs / HOUR_MS) * HOUR_MS;
-    const hours = await this.db
-      .selectFrom('usage_rollups')
+    const firstHour = ceilTo(sinceMs, HOUR_MS);
+    const firstDay = ceilTo(firstHour, DAY_MS);
+    const rollup = (table: RollupTable, from: number, to: number) => this.db
+      .selectFrom(table as 'usage_hourly')
       .select(sql<number | null>`sum(cost)`.as('cost'))
       .where(column, '=', id)
-      .where('hour', '>=', firstHour)
-      .executeTakeFirst();
-    let cost = hours?.cost ?? 0;
-    if (sinceMs < firstHour) {
-      const part = await this.db
-        .selectFrom('usage_records')
-        .select(sql<number | null>`sum(cost)`.as('cost'))
-        .where(column, '=', id)
-        .where('ts', '>=', sinceMs)
-        .where('ts', '<', firstHour)
-        .executeTakeFirst();
-      cost += part?.cost ?? 0;
-    }
-    return cost;
+      .where('start', '>=', from)
+      .where('start', '<', to);
+    const query = this.db
+      .selectFrom('usage_records')
+      .select(sql<number | null>`sum(cost)`.as('cost'))
+      .where(column, '=', id)
+      .where('ts', '>=', sinceMs)
+      .where('ts', '<', firstHour)
+      .unionAll(rollup('usage_hourly', firstHour, firstDay))
+      .unionAll(rollup('usage_daily', firstDay, Number.MAX_SAFE_INTEGER));
+    const parts = await query.execute();
+    return parts.reduce((sum, p) => sum + (p.cost ?? 0), 0);
   }
 
   /**
@@ -193,8 +214,8 @@ function groupExpression(by: SummaryGroup): RawBuilder<string | number> {
     case 'key': return sql`key_id`;
     case 'account': return sql`account_id`;
     case 'model': return sql`model`;
-    case 'hour': return sql`hour`;
-    case 'day': return sql`hour - hour % ${sql.lit(DAY_MS)}`;
+    case 'hour': return sql`start`;
+    case 'day': return sql`start - start % ${sql.lit(DAY_MS)}`;
   }
 }
 

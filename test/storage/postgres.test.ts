@@ -28,7 +28,7 @@ describe('PostgreSQL specifics', { skip }, () => {
         const { rows } = await sql<{ table_name: string }>`
           select table_name from information_schema.tables where table_schema = ${fresh.schema} order by table_name`.execute(both[0]!.db);
         assert.deepEqual(rows.map((r) => r.table_name), [
-          'accounts', 'api_keys', 'change_clock', 'kysely_migration', 'kysely_migration_lock', 'usage_records', 'usage_rollups',
+          'accounts', 'api_keys', 'change_clock', 'kysely_migration', 'kysely_migration_lock', 'usage_daily', 'usage_hourly', 'usage_records',
         ]);
         const migrations = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(both[1]!.db);
         assert.equal(migrations.rows[0]?.n, 1);

@@ -214,7 +214,7 @@ export function storageContract(open: OpenStorage): void {
   describe('usage queries', () => {
     /** Records through a ledger writer, committed. */
     async function store(records: UsageRecord[]): Promise<void> {
-      const writer = new LedgerWriter(s.db, capturedLogger().logger);
+      const writer = new LedgerWriter(s, capturedLogger().logger);
       for (const r of records) writer.record(r);
       await writer.close();
       assert.equal(writer.stats().committed, records.length);
@@ -320,7 +320,25 @@ export function storageContract(open: OpenStorage): void {
       assert.deepEqual(byKey.map((r) => [r.group, r.requests, r.errors]), [['m1', 1, 0], [null, 1, 1]]);
     });
 
-    test('spent: whole hours from the rollups, a part hour from the records', async () => {
+    test('a range over several days reads whole days and the hours either side, and adds up to the records', async () => {
+      const t0 = ownMonth();
+      const acct = randomId('acct_', 16);
+      // Every 5 hours for 4 days, plus one record a minute before and after the range.
+      const inRange = Array.from({ length: 20 }, (_, i) => usageRecord({ ts: t0 + 12 * HOUR + i * 5 * HOUR, accountId: acct, cost: 2 ** i, latencyMs: 100 + i }));
+      await store([...inRange, usageRecord({ ts: t0 + 12 * HOUR - 60_000, accountId: acct, cost: 2 ** 21 }), usageRecord({ ts: t0 + 3 * DAY + 12 * HOUR, accountId: acct, cost: 2 ** 22 })]);
+      const range = { from: t0 + 12 * HOUR, to: t0 + 3 * DAY + 12 * HOUR, accountId: acct };
+      const expected = inRange.filter((r) => r.ts < range.to);
+      const [total] = await s.usage.summary({ ...range, groupBy: 'account' });
+      assert.equal(total?.requests, expected.length);
+      assert.equal(total?.cost, expected.reduce((sum, r) => sum + r.cost, 0));
+      const byDay = await s.usage.summary({ ...range, groupBy: 'day' });
+      assert.deepEqual(byDay.map((r) => r.group), [t0, t0 + DAY, t0 + 2 * DAY, t0 + 3 * DAY]);
+      assert.deepEqual(byDay.map((r) => r.cost), [0, 1, 2, 3].map((d) => expected.filter((r) => Math.floor((r.ts - t0) / DAY) === d).reduce((sum, r) => sum + r.cost, 0)));
+      const byHour = await s.usage.summary({ ...range, groupBy: 'hour' });
+      assert.equal(byHour.length, expected.length, 'one record per hour group');
+    });
+
+    test('spent: whole days and hours from the rollups, a part hour from the records', async () => {
       const t0 = ownMonth();
       const keyId = randomId('', 12);
       const acct = randomId('acct_', 16);
@@ -330,11 +348,13 @@ export function storageContract(open: OpenStorage): void {
         usageRecord({ ts: t0 + 40 * 60_000, keyId, accountId: acct, cost: 2 }),
         usageRecord({ ts: t0 + 3 * HOUR, keyId, accountId: acct, cost: 4 }),
         usageRecord({ ts: t0 + 3 * HOUR, keyId: randomId('', 12), accountId: acct, cost: 8 }),
+        usageRecord({ ts: t0 + 2 * DAY + 5, keyId, accountId: acct, cost: 16 }),
       ]);
-      assert.equal(await s.usage.spent({ keyId }, t0), 7);
-      assert.equal(await s.usage.spent({ accountId: acct }, t0), 15);
-      assert.equal(await s.usage.spent({ keyId }, t0 + 20 * 60_000), 6, 'since mid-hour');
-      assert.equal(await s.usage.spent({ keyId }, t0 + 4 * HOUR), 0);
+      assert.equal(await s.usage.spent({ keyId }, t0), 23);
+      assert.equal(await s.usage.spent({ accountId: acct }, t0), 31);
+      assert.equal(await s.usage.spent({ keyId }, t0 + 20 * 60_000), 22, 'since mid-hour');
+      assert.equal(await s.usage.spent({ keyId }, t0 + 4 * HOUR), 16, 'since mid-day');
+      assert.equal(await s.usage.spent({ keyId }, t0 + 3 * DAY), 0);
       assert.equal(await s.usage.spent({ keyId: 'nobody' }, 0), 0);
     });
 
@@ -344,7 +364,7 @@ export function storageContract(open: OpenStorage): void {
       await store([usageRecord({ ts: t0, keyId, cost: 3 }), usageRecord({ ts: t0 + DAY, keyId, cost: 5 })]);
       assert.ok((await s.usage.pruneRecords(t0 + 1)) >= 1);
       assert.deepEqual((await s.usage.requests({ keyId, limit: 10 })).rows.map((r) => r.cost), [5]);
-      assert.equal(await s.usage.spent({ keyId }, t0), 8);
+      assert.equal(await s.usage.spent({ keyId }, t0), 8, 'from the rollups');
     });
   });
 
@@ -353,7 +373,7 @@ export function storageContract(open: OpenStorage): void {
 
     test('commits on its own after the interval, without flush', async () => {
       const keyId = randomId('', 12);
-      const writer = new LedgerWriter(s.db, capturedLogger().logger, { intervalMs: 20 });
+      const writer = new LedgerWriter(s, capturedLogger().logger, { intervalMs: 20 });
       writer.record(usageRecord({ keyId }));
       await until(async () => (await countOf(keyId)) === 1, 'the timed commit');
       await writer.close();
@@ -361,7 +381,7 @@ export function storageContract(open: OpenStorage): void {
 
     test('commits at batchSize without waiting for the interval', async () => {
       const keyId = randomId('', 12);
-      const writer = new LedgerWriter(s.db, capturedLogger().logger, { intervalMs: 600_000, batchSize: 10 });
+      const writer = new LedgerWriter(s, capturedLogger().logger, { intervalMs: 600_000, batchSize: 10 });
       for (let i = 0; i < 10; i++) writer.record(usageRecord({ keyId }));
       await until(async () => (await countOf(keyId)) === 10, 'the batch commit');
       writer.record(usageRecord({ keyId }));
@@ -372,7 +392,7 @@ export function storageContract(open: OpenStorage): void {
     test('large batches are split under the parameter limit; rollups match the records', async () => {
       const keyId = randomId('', 12);
       const t0 = ownMonth();
-      const writer = new LedgerWriter(s.db, capturedLogger().logger, { maxPerCommit: 5000 });
+      const writer = new LedgerWriter(s, capturedLogger().logger, { maxPerCommit: 5000 });
       for (let i = 0; i < 3000; i++) writer.record(usageRecord({ keyId, ts: t0 + i * 1000, cost: i }));
       await writer.flush();
       const [row] = await s.usage.summary({ from: t0, to: t0 + DAY, keyId, groupBy: 'key' });
@@ -386,7 +406,7 @@ export function storageContract(open: OpenStorage): void {
     test('an invalid record is dropped and logged at once; the others go on', async () => {
       const keyId = randomId('', 12);
       const log = capturedLogger();
-      const writer = new LedgerWriter(s.db, log.logger);
+      const writer = new LedgerWriter(s, log.logger);
       writer.record(usageRecord({ keyId, cost: Number.NaN }));
       writer.record(usageRecord({ keyId, model: 42 as unknown as string }));
       writer.record(usageRecord({ keyId }));
@@ -403,7 +423,7 @@ export function storageContract(open: OpenStorage): void {
       const log = capturedLogger();
       await refuseRequestId(s, 'poison');
       try {
-        const writer = new LedgerWriter(s.db, log.logger, { intervalMs: 600_000 });
+        const writer = new LedgerWriter(s, log.logger, { intervalMs: 600_000 });
         for (let i = 0; i < 9; i++) writer.record(usageRecord({ keyId, requestId: i === 6 ? 'poison' : `ok-${i}` }));
         await writer.close();
         assert.equal(await countOf(keyId), 8);
@@ -418,7 +438,7 @@ export function storageContract(open: OpenStorage): void {
     test('while the database cannot be written: records wait in memory up to the bound, the rest are dropped loudly, then all are written', async () => {
       const keyId = randomId('', 12);
       const log = capturedLogger();
-      const writer = new LedgerWriter(s.db, log.logger, { intervalMs: 5, maxQueued: 50, retryMs: { first: 5, max: 20 } });
+      const writer = new LedgerWriter(s, log.logger, { intervalMs: 5, maxQueued: 50, retryMs: { first: 5, max: 20 } });
       await s.db.schema.alterTable('usage_records').renameTo('usage_records_away').execute();
       try {
         for (let i = 0; i < 60; i++) writer.record(usageRecord({ keyId, cost: 10 }));
@@ -441,7 +461,7 @@ export function storageContract(open: OpenStorage): void {
     });
 
     test('after close, records are dropped (and counted), not queued', async () => {
-      const writer = new LedgerWriter(s.db, capturedLogger().logger);
+      const writer = new LedgerWriter(s, capturedLogger().logger);
       await writer.close();
       writer.record(usageRecord());
       assert.deepEqual(writer.stats(), { queued: 0, committed: 0, dropped: 1, failures: 0 });

@@ -1,9 +1,9 @@
 import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
-import { surrogateKey, type DialectName } from '../dialect.js';
-import { bucketColumns } from '../schema.js';
+import { clusteredByPrimaryKey, surrogateKey, type DialectName } from '../dialect.js';
+import { bucketColumns, ROLLUPS } from '../schema.js';
 
 /**
- * Accounts, API keys, the usage ledger and its hourly rollups. Column
+ * Accounts, API keys, the usage ledger and its hourly and daily rollups. Column
  * types are the same words on both databases (SQLite gives `bigint` and
  * `smallint` integer affinity); only the usage table's key differs. On
  * PostgreSQL, columns go widest first, so that rows carry no alignment padding.
@@ -76,30 +76,33 @@ export function initial(dialect: DialectName): Migration {
       await db.schema.createIndex('usage_records_key_ts').on('usage_records').columns(['key_id', 'ts', 'id']).execute();
       await db.schema.createIndex('usage_records_account_ts').on('usage_records').columns(['account_id', 'ts', 'id']).execute();
 
-      let rollups = db.schema
-        .createTable('usage_rollups')
-        .addColumn('hour', 'bigint', (c) => c.notNull())
-        .addColumn('requests', 'bigint', (c) => c.notNull())
-        .addColumn('errors', 'bigint', (c) => c.notNull())
-        .addColumn('unpriced', 'bigint', (c) => c.notNull())
-        .addColumn('input_tokens', 'bigint', (c) => c.notNull())
-        .addColumn('cached_input_tokens', 'bigint', (c) => c.notNull())
-        .addColumn('output_tokens', 'bigint', (c) => c.notNull())
-        .addColumn('reasoning_tokens', 'bigint', (c) => c.notNull())
-        .addColumn('cost', 'bigint', (c) => c.notNull())
-        .addColumn('ttft_count', 'bigint', (c) => c.notNull());
-      for (const col of [...bucketColumns('lat_'), ...bucketColumns('ttft_')]) {
-        rollups = rollups.addColumn(col, 'integer', (c) => c.notNull().defaultTo(0));
+      for (const { table } of ROLLUPS) {
+        let rollups = db.schema
+          .createTable(table)
+          .addColumn('start', 'bigint', (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('errors', 'bigint', (c) => c.notNull())
+          .addColumn('unpriced', 'bigint', (c) => c.notNull())
+          .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('cached_input_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('reasoning_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('cost', 'bigint', (c) => c.notNull())
+          .addColumn('ttft_count', 'bigint', (c) => c.notNull());
+        for (const col of [...bucketColumns('lat_'), ...bucketColumns('ttft_')]) {
+          rollups = rollups.addColumn(col, 'integer', (c) => c.notNull().defaultTo(0));
+        }
+        await rollups
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('key_id', 'text', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint(`${table}_pk`, ['start', 'key_id', 'model', 'account_id'])
+          .$call(clusteredByPrimaryKey(dialect))
+          .execute();
+        // Budgets and per-key / per-account summaries over a period.
+        await db.schema.createIndex(`${table}_key`).on(table).columns(['key_id', 'start']).execute();
+        await db.schema.createIndex(`${table}_account`).on(table).columns(['account_id', 'start']).execute();
       }
-      await rollups
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('key_id', 'text', (c) => c.notNull())
-        .addColumn('model', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('usage_rollups_pk', ['hour', 'key_id', 'model', 'account_id'])
-        .execute();
-      // Budgets and per-key / per-account summaries over a period.
-      await db.schema.createIndex('usage_rollups_key').on('usage_rollups').columns(['key_id', 'hour']).execute();
-      await db.schema.createIndex('usage_rollups_account').on('usage_rollups').columns(['account_id', 'hour']).execute();
 
       await db.schema
         .createTable('change_clock')
