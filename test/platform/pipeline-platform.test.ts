@@ -33,7 +33,7 @@ describe('the platform in the request pipeline', () => {
       providers: [{ name: 'up', type: 'openai', base_url: baseUrl, api_key: 'upstream-credential-xyz' }],
       models: [
         { name: 'm1', provider: 'up', model: 'up-model', pricing: { input: 2, cached_input: 1, output: 8 } },
-        { name: 'm-free', provider: 'up' },
+        { name: 'm-free', provider: 'up', limits: { rpm: 1 } },
         { name: 'other', provider: 'up' },
       ],
     }, [], { logger: log.logger });
@@ -187,6 +187,16 @@ describe('the platform in the request pipeline', () => {
     }
   });
 
+  test("a model's per-key limits apply to each key on that model, beside its own", async () => {
+    const [k1, k2] = [await dbKey(), await dbKey()];
+    assert.equal((await post(chat, { model: 'm-free', messages: hi }, { authorization: `Bearer ${k1.key}` })).status, 200);
+    const refused = await post(chat, { model: 'm-free', messages: hi }, { authorization: `Bearer ${k1.key}` });
+    assert.equal(refused.status, 429);
+    assert.match(refused.body.error.message, /per-model \(m-free\) limit of requests per minute/);
+    assert.equal((await post(chat, { model: 'm1', messages: hi }, { authorization: `Bearer ${k1.key}` })).status, 200, 'other models are not limited');
+    assert.equal((await post(chat, { model: 'm-free', messages: hi }, { authorization: `Bearer ${k2.key}` })).status, 200, 'nor other keys');
+  });
+
   test('no key, secret or upstream credential appears in anything the server logged or recorded', async () => {
     const k = await dbKey();
     await post(chat, { model: 'm1', messages: hi }, { authorization: `Bearer ${k.key}` });
@@ -194,5 +204,28 @@ describe('the platform in the request pipeline', () => {
     const written = JSON.stringify(log.lines) + JSON.stringify(await records());
     for (const secret of [k.key, k.key.slice(-32), k.hash, CONFIG_KEY, 'upstream-credential-xyz']) assert.ok(!written.includes(secret), `${secret.slice(0, 12)}… was written`);
     assert.ok(written.includes(k.id), 'the public id is what logs and records show');
+  });
+});
+
+describe('failed authentications', () => {
+  const upstream = new FakeOpenAI();
+  let throttled: TestServer;
+  before(async () => {
+    throttled = await startLingua({ server: { auth_failures_per_minute: 5 }, keys: [{ name: 'cfg', key: CONFIG_KEY }], providers: [{ name: 'up', type: 'openai', base_url: await upstream.start() }], models: [{ name: 'm1', provider: 'up' }] });
+  });
+  after(async () => {
+    await throttled.close();
+    await upstream.close();
+  });
+
+  test('an address that keeps failing authentication is refused for a while (429 with retry-after), even with a valid key', async () => {
+    const limit = 5;
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit; i++) statuses.push((await post(`${throttled.url}/v1/chat/completions`, { model: 'm1', messages: hi }, { authorization: `Bearer guess-${i}-0000000` })).status);
+    assert.deepEqual(statuses, [...Array(limit).fill(401), 429]);
+    const refused = await post(`${throttled.url}/v1/chat/completions`, { model: 'm1', messages: hi }, { authorization: `Bearer ${CONFIG_KEY}` });
+    assert.equal(refused.status, 429, 'even with a valid key, the address waits');
+    assert.equal(refused.body.error.code, 'too_many_failed_authentications');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
   });
 });
