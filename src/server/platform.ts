@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { AuthThrottle } from '../auth/auth-throttle.js';
 import { KeyStore } from '../auth/key-store.js';
 import type { Config } from '../config/schema.js';
@@ -12,6 +13,8 @@ export interface Platform {
   authThrottle: AuthThrottle;
   limiter: Limiter;
   budgets: BudgetStore;
+  /** The Redis connection limits and budgets share (with `redis_url`), for other shared state and health checks. */
+  redis: Redis | undefined;
   /** Stops following keys, closes limits and Redis, flushes the ledger and closes the database. */
   close(): Promise<void>;
 }
@@ -39,6 +42,7 @@ export async function openPlatform(config: Config, logger: Logger): Promise<Plat
     authThrottle: new AuthThrottle(config.server.auth_failures_per_minute),
     limiter: limits.limiter,
     budgets: limits.budgets,
+    redis: limits.redis,
     close: async () => {
       await keys.close();
       await limits.close();
