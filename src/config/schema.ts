@@ -22,6 +22,8 @@ const serverSchema = z.object({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the SQLite database lives (when no `database_url` is set); default `$LINGUA_DATA_DIR` or the user's data directory. */
   data_dir: z.string().min(1).optional(),
+  /** Write one usage record per generating request (the ledger behind usage, costs and budgets). Off: nothing is recorded, and budgets only see what was spent before. */
+  usage_ledger: z.boolean().default(true),
   /** Failed authentications one address may make per minute before it is refused for a while (429). */
   auth_failures_per_minute: z.int().min(1).default(30),
 }).strict();

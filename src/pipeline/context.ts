@@ -3,7 +3,7 @@ import type { KeyStore } from '../auth/key-store.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { BudgetStore } from '../limits/budget-store.js';
 import type { Limiter } from '../limits/limiter.js';
-import type { LedgerWriter } from '../storage/index.js';
+import type { UsageRecord } from '../storage/index.js';
 import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
 import type { SearchService } from '../search/search-service.js';
@@ -20,8 +20,8 @@ export interface PipelineContext {
   limiter: Limiter;
   /** Budgets, reserved then settled. */
   budgets: BudgetStore;
-  /** The usage ledger: one record per generating request, written in batches. */
-  ledger: LedgerWriter;
+  /** The usage ledger: one record per generating request, written in batches (src/storage/ledger-writer.ts). */
+  ledger: { record(record: UsageRecord): void };
   /** Heartbeats and the bounds on a client that does not read. */
   stream: StreamBounds;
   /** Aborts of requests in flight, for shutdown. */

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { adminApi } from '../admin/admin-api.js';
 import { LinguaError } from '../canonical/index.js';
 import type { Config, ProviderConfig } from '../config/schema.js';
 import { parseJsonBody } from '../lib/json-body.js';
@@ -57,7 +58,8 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     authThrottle: platform.authThrottle,
     limiter: platform.limiter,
     budgets: platform.budgets,
-    ledger: platform.storage.ledger,
+    // `usage_ledger: false` records nothing.
+    ledger: server.usage_ledger ? platform.storage.ledger : { record: () => {} },
     router: new Router(config.models, providers, logger, providerPricing(config.providers as ProviderConfig[])),
     stream: {
       heartbeatMs: server.heartbeat_s * 1000,
@@ -129,6 +131,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   });
   app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
   app.get('/health', async () => ({ status: 'ok' }));
+  void app.register(adminApi(config, platform));
 
   const close = async (graceMs = server.shutdown_grace_s * 1000): Promise<void> => {
     closing = true;
