@@ -27,9 +27,10 @@ export type StatementRunner = (trx: Kysely<Database>, statement: Statement) => P
 /** A SQLite file in WAL mode: commits survive a killed process; synchronous=NORMAL only risks the last ones on power loss. */
 export function openSqlite(file: string): Opened {
   const database = new SqliteDatabase(file);
+  // First, so that switching to WAL waits for another process that is opening the file too.
+  database.pragma('busy_timeout = 5000');
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
   // The few statement texts the ledger uses (one per chunk size), prepared once. SQLite has one
   // connection, which Kysely's transaction holds while these run: they are part of it.
   const prepared = new Map<string, SqliteDatabase.Statement>();

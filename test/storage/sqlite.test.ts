@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { openStorage, SQLITE_FILE } from '../../src/storage/index.js';
@@ -43,6 +46,20 @@ describe('SQLite specifics', () => {
     const s = await openStorage({ dataDir, logger: log.logger });
     await s.close();
     assert.deepEqual(log.lines.filter((l) => l.msg === 'storage: migration applied'), []);
+  });
+
+  test('processes starting at once on a new file: all start, the schema is migrated once', async () => {
+    const dataDir = join(root, 'racing');
+    const child = fileURLToPath(new URL('./support/open-child.js', import.meta.url));
+    const outputs = await Promise.all([1, 2, 3].map(() => promisify(execFile)(process.execPath, [child, dataDir])));
+    const applied = outputs.flatMap((o) => JSON.parse(o.stdout) as string[]);
+    assert.deepEqual(applied, ['0001-initial'], 'one process applied the migration');
+    const s = await openStorage({ dataDir, logger: capturedLogger().logger });
+    try {
+      assert.equal((await s.accounts.list()).length, 3, 'each wrote to the one database');
+    } finally {
+      await s.close();
+    }
   });
 
   test('a database_url that is not PostgreSQL is refused with a message that says what to do', async () => {
