@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { compileCheck } from '../../src/lib/compiled-check.js';
-import { chatCompletionRequestSchema } from '../../src/protocols/openai/request-schema.js';
+import { chatCompletionRequestSchema, openAIBounds } from '../../src/protocols/openai/request-schema.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -42,6 +42,7 @@ const valid: Json[] = [
     modalities: ['text'],
     audio: null,
     enable_search: true,
+    metadata: { session: 's-1' },
   },
   { model: 'm', messages: [{ role: 'user', content: 'x' }], stop: 'END', tool_choice: 'auto', response_format: { type: 'json_object' }, temperature: null, n: null },
 ];
@@ -82,6 +83,31 @@ test('the compiled check of the chat request agrees with zod on valid bodies and
   // The corpus really exercises rejection (and acceptance) at depth.
   assert.ok(checked > 1500, `only ${checked} mutations`);
   assert.ok(rejected > checked / 3 && rejected < checked, `${rejected} of ${checked} rejected`);
+});
+
+test('the compiled check and zod agree at the request bounds and just past them', () => {
+  const check = compileCheck(chatCompletionRequestSchema);
+  const many = <T>(n: number, item: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => item(i));
+  const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+  const tool = (i: number) => ({ type: 'function', function: { name: `f${i}` } });
+  const fields: Array<[string, (n: number) => Json, number]> = [
+    ['stop', (n) => many(n, () => 's'), openAIBounds.stop],
+    ['stop', (n) => 'x'.repeat(n), openAIBounds.stopLength],
+    ['tools', (n) => many(n, tool), openAIBounds.tools],
+    ['n', (n) => n, openAIBounds.n],
+    ['model', (n) => 'm'.repeat(n), openAIBounds.model],
+    ['metadata', (n) => ({ ['k'.repeat(n)]: 'v' }), openAIBounds.metadataKey],
+    ['metadata', (n) => ({ k: 'v'.repeat(n) }), openAIBounds.metadataValue],
+    ['messages', (n) => many(n, () => ({ role: 'user', content: 'x' })), openAIBounds.messages],
+    ['messages', (n) => [{ role: 'user', content: many(n, () => ({ type: 'text', text: 'x' })) }], openAIBounds.parts],
+  ];
+  for (const [field, value, bound] of fields) {
+    for (const [n, valid] of [[bound, true], [bound + 1, false]] as const) {
+      const body = { ...base, [field]: value(n) };
+      assert.equal(chatCompletionRequestSchema.safeParse(body).success, valid, `zod on ${field} at ${n}`);
+      assert.equal(check(body), valid, `the compiled check on ${field} at ${n}`);
+    }
+  }
 });
 
 test('a valid body passes unchanged: what zod returns equals the input', () => {

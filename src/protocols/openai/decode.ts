@@ -1,14 +1,16 @@
 import type { ChatRequest, ImagePart, Message, ResponseFormat, TextPart, ToolChoice } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
 import { compileCheck } from '../../lib/compiled-check.js';
+import { hasMoreKeysThan } from '../../lib/key-count.js';
 import { safeParseReporting, validationError } from '../../lib/validation-error.js';
-import { chatCompletionRequestSchema, modelledFields, type ChatCompletionMessage, type ChatCompletionRequest } from './request-schema.js';
+import { chatCompletionRequestSchema, modelledFields, openAIBounds, type ChatCompletionMessage, type ChatCompletionRequest } from './request-schema.js';
 
 /** An OpenAI Chat Completions body as a canonical request; bad input throws a 400 naming the field. */
 export function decodeChatCompletion(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('The request body must be a JSON object.', undefined, 'invalid_request_error');
   }
+  refuseLargeRecords(body as Record<string, unknown>);
   const r = isValidRequest(body) ? body : parseReporting(body);
 
   const request: ChatRequest = {
@@ -54,6 +56,15 @@ function parseReporting(body: unknown): ChatCompletionRequest {
   const parsed = safeParseReporting(chatCompletionRequestSchema, body);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
+}
+
+/** `logit_bias` and `metadata` beyond their bounds, refused before any entry is read. */
+function refuseLargeRecords(body: Record<string, unknown>): void {
+  for (const [field, max] of [['logit_bias', openAIBounds.logitBias], ['metadata', openAIBounds.metadata]] as const) {
+    if (hasMoreKeysThan(body[field], max)) {
+      throw invalidRequest(`Invalid '${field}': too many properties. Expected an object with at most ${max} properties.`, field, 'invalid_request_error');
+    }
+  }
 }
 
 /**

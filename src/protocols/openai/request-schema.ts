@@ -6,6 +6,36 @@ import { z } from 'zod';
  * Unknown top-level fields are kept (passed through to the upstream).
  */
 
+/**
+ * How many of each thing a request may hold: OpenAI's own limits where its
+ * API reference gives one, Lingua's where it is silent (README, "Request
+ * bounds"). An array over its bound is refused before its elements are
+ * read, so no request costs more than its bounds allow; the body limit
+ * (`server.body_limit_mb`) bounds the text.
+ */
+export const openAIBounds = {
+  /** Ours: characters of `model` (OpenAI documents none; Anthropic's is 256). */
+  model: 256,
+  /** Ours: OpenAI documents none (Anthropic's documented limit, for both protocols alike). */
+  messages: 100_000,
+  /** Ours, per message: content parts, and an assistant message's tool calls. */
+  parts: 10_000,
+  /** OpenAI: "Up to 4 sequences". */
+  stop: 4,
+  /** Ours: characters per stop sequence (OpenAI documents none). */
+  stopLength: 1_024,
+  /** OpenAI: "A max of 128 functions are supported." */
+  tools: 128,
+  /** OpenAI: `n` from 1 to 128. */
+  n: 128,
+  /** Ours: token ids in `logit_bias` (OpenAI documents none). */
+  logitBias: 1_024,
+  /** OpenAI: "Set of 16 key-value pairs … keys … 64 characters … values … 512 characters." */
+  metadata: 16,
+  metadataKey: 64,
+  metadataValue: 512,
+} as const;
+
 const text = z.string();
 const textPart = z.object({ type: z.literal('text'), text }).loose();
 const imagePart = z.object({
@@ -14,7 +44,7 @@ const imagePart = z.object({
 }).loose();
 const refusalPart = z.object({ type: z.literal('refusal'), refusal: text }).loose();
 
-const systemContent = z.union([text, z.array(textPart).min(1)]);
+const systemContent = z.union([text, z.array(textPart).min(1).max(openAIBounds.parts)]);
 const userPart = z.discriminatedUnion('type', [textPart, imagePart]);
 
 const toolCall = z.object({
@@ -27,13 +57,13 @@ const systemMessage = z.object({ role: z.literal('system'), content: systemConte
 const developerMessage = z.object({ role: z.literal('developer'), content: systemContent, name: z.string().nullish() }).loose();
 const userMessage = z.object({
   role: z.literal('user'),
-  content: z.union([text, z.array(userPart).min(1)]),
+  content: z.union([text, z.array(userPart).min(1).max(openAIBounds.parts)]),
   name: z.string().nullish(),
 }).loose();
 const assistantMessage = z.object({
   role: z.literal('assistant'),
-  content: z.union([text, z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),
-  tool_calls: z.array(toolCall).nullish(),
+  content: z.union([text, z.array(z.discriminatedUnion('type', [textPart, refusalPart])).max(openAIBounds.parts)]).nullish(),
+  tool_calls: z.array(toolCall).max(openAIBounds.parts).nullish(),
   reasoning_content: z.string().nullish(),
   refusal: z.string().nullish(),
   name: z.string().nullish(),
@@ -41,7 +71,7 @@ const assistantMessage = z.object({
 const toolMessage = z.object({
   role: z.literal('tool'),
   tool_call_id: z.string().min(1),
-  content: z.union([text, z.array(textPart)]),
+  content: z.union([text, z.array(textPart).max(openAIBounds.parts)]),
 }).loose();
 
 const message = z.discriminatedUnion('role', [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage], {
@@ -80,25 +110,27 @@ const responseFormat = z.discriminatedUnion('type', [
 ]);
 
 const positiveInt = z.int().min(1);
+const stopSequence = z.string().max(openAIBounds.stopLength);
 
 export const chatCompletionRequestSchema = z.object({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
+  model: z.string().min(1).max(openAIBounds.model),
+  messages: z.array(message).min(1).max(openAIBounds.messages),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).loose().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
-  n: positiveInt.max(128).nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  n: positiveInt.max(openAIBounds.n).nullish(),
+  stop: z.union([stopSequence, z.array(stopSequence).max(openAIBounds.stop)]).nullish(),
   max_tokens: positiveInt.nullish(),
   max_completion_tokens: positiveInt.nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
+  /** At most `openAIBounds.logitBias` entries: counted by the decoder (a record has no size in JSON Schema's zod form). */
   logit_bias: z.record(z.string().regex(/^\d+$/, 'keys must be token ids'), z.number().min(-100).max(100)).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.int().min(0).max(20).nullish(),
   user: z.string().nullish(),
-  tools: z.array(tool).nullish(),
+  tools: z.array(tool).max(openAIBounds.tools).nullish(),
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormat.nullish(),
@@ -106,6 +138,8 @@ export const chatCompletionRequestSchema = z.object({
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
   modalities: z.array(z.enum(['text', 'audio'])).nullish(),
   audio: z.record(z.string(), z.unknown()).nullish(),
+  /** Passed through (not modelled); its size is counted by the decoder, like `logit_bias`'s. */
+  metadata: z.record(z.string().max(openAIBounds.metadataKey), z.string().max(openAIBounds.metadataValue)).nullish(),
 }).loose();
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
