@@ -26,7 +26,8 @@ export function settle(ctx: PipelineContext, ex: Exchange): void {
     ts: ex.time,
     accountId: ex.caller?.accountId ?? null,
     keyId: ex.caller?.keyId ?? null,
-    model: request?.model ?? null,
+    // A configured name only: a caller's unknown model name (a 404) must not become a rollup key.
+    model: ex.model?.name ?? null,
     provider: target?.provider.name ?? null,
     upstreamModel: target?.upstreamModel ?? null,
     protocol: ex.endpoint.protocol.name,
