@@ -50,4 +50,41 @@ describe('StopSequenceTail', () => {
     assert.deepEqual(run(['END'], 'text END', 3, { reason: 'stop', stopSequence: 'END' }), { sent: 'text END', stopSequence: 'END' });
     assert.deepEqual(run(['END'], 'text END', 3, { reason: 'length' }), { sent: 'text END', stopSequence: undefined });
   });
+
+  test('200,000 stop sequences: no exception (the longest was found with a spread)', () => {
+    const tail = new StopSequenceTail(Array.from({ length: 200_000 }, (_, i) => `stop${i}`));
+    assert.equal(tail.push('text stop1'), 'text ');
+    assert.deepEqual(tail.finish({ reason: 'stop' }), { text: '', stopSequence: 'stop1' });
+  });
+
+  test('holds back exactly what a brute-force search would, on random streams', () => {
+    // Seeded, so that a failure reproduces.
+    let seed = 42;
+    const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const word = (n: number) => Array.from({ length: n }, () => 'ab\u00e9'[random(3)]).join('');
+    for (let round = 0; round < 300; round++) {
+      const stops = Array.from({ length: 1 + random(4) }, () => word(1 + random(6)));
+      const tail = new StopSequenceTail(stops);
+      let all = '';
+      let sent = '';
+      for (let piece = 0; piece < 8; piece++) {
+        const text = word(random(10));
+        all += text;
+        sent += tail.push(text);
+        assert.equal(all.length - sent.length, heldByBruteForce(stops, all, sent.length), `${JSON.stringify(stops)}: ${JSON.stringify(all)}`);
+        if (random(6) === 0) {
+          sent += tail.flush();
+          all = sent;
+        }
+      }
+    }
+  });
 });
+
+/** The longest tail of `all` (after what was already sent) that begins some stop sequence. */
+function heldByBruteForce(stops: string[], all: string, sentLength: number): number {
+  for (let k = all.length - sentLength; k > 0; k--) {
+    if (stops.some((s) => s.startsWith(all.slice(all.length - k)))) return k;
+  }
+  return 0;
+}

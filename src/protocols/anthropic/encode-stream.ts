@@ -1,5 +1,5 @@
 import { LinguaError, type ChatRequest, type Finish, type StreamEvent, type Usage } from '../../canonical/index.js';
-import { estimateTextTokens } from '../../lib/estimate-tokens.js';
+import { TextTokenCount } from '../../lib/estimate-tokens.js';
 import type { StreamEncoder } from '../contract.js';
 import type { AnthropicContent } from './encode-response.js';
 import { anthropicErrorBody } from './render-error.js';
@@ -35,8 +35,8 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   #finish: Finish | undefined;
   #stopSequence: string | undefined;
   #usage: Usage | undefined;
-  /** Everything generated, for an output estimate when the backend reports no usage. */
-  #output = '';
+  /** The estimate of everything generated (not the text: a stream may be long), for when the backend reports no usage. */
+  readonly #output = new TextTokenCount();
   /** An error frame was sent: the stream is over. */
   #failed = false;
 
@@ -77,7 +77,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       case 'text':
         return this.#text(this.#tail.push(e.text));
       case 'reasoning':
-        this.#output += e.text;
+        this.#output.add(e.text);
         return this.#flushText() + this.#ensure('thinking') + this.#delta({ type: 'thinking_delta', thinking: e.text });
       case 'reasoning_signature':
         // The signature closes its thinking block.
@@ -85,7 +85,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       case 'reasoning_redacted':
         return this.#flushText() + this.#close() + this.#startBlock({ type: 'redacted_thinking', data: e.data }) + this.#close();
       case 'tool_call_start': {
-        this.#output += e.name;
+        this.#output.add(e.name);
         const frames = this.#flushText() + this.#close() + this.#startBlock({ type: 'tool_use', id: e.id, name: e.name, input: {} });
         this.#toolBlocks.set(e.index, this.#open!.index);
         return frames;
@@ -96,7 +96,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         if (index === undefined || this.#open?.index !== index) {
           return this.error(new LinguaError('upstream', 'The backend interleaved the arguments of several tool calls, which Anthropic content blocks cannot carry.'));
         }
-        this.#output += e.arguments;
+        this.#output.add(e.arguments);
         return this.#delta({ type: 'input_json_delta', partial_json: e.arguments });
       }
       case 'finish': {
@@ -112,7 +112,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     if (this.#failed) return '';
     if (this.#finish === undefined) return this.error(new LinguaError('upstream', 'The backend stream ended before the response finished.'));
     const usage: AnthropicUsage = this.#usage === undefined
-      ? { input_tokens: this.#inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: estimateTextTokens(this.#output) }
+      ? { input_tokens: this.#inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: this.#output.tokens }
       : anthropicUsage(this.#usage);
     const stopReason = anthropicStopReason(this.#finish.reason, { usedTools: this.#toolBlocks.size > 0, stopSequence: this.#stopSequence });
     return this.#close()
@@ -131,7 +131,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
 
   #text(text: string): string {
     if (text === '') return '';
-    this.#output += text;
+    this.#output.add(text);
     return this.#ensure('text') + this.#delta({ type: 'text_delta', text });
   }
 

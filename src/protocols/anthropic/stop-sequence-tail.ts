@@ -10,20 +10,43 @@ import type { Finish } from '../../canonical/index.js';
  */
 export class StopSequenceTail {
   readonly #stops: string[];
+  /** Per stop sequence, its KMP failure table: `fail[i]`, the longest proper prefix of `s[0..i]` that also ends it. */
+  readonly #fail: Int32Array[];
+  /** Per stop sequence, how many of its first characters end the text seen since the last flush. */
+  readonly #matched: Int32Array;
   readonly #longest: number;
   #held = '';
 
   /** `stops`: the request's stop sequences (none: nothing is ever held). */
   constructor(stops: readonly string[] = []) {
-    this.#stops = [...stops];
-    this.#longest = Math.max(0, ...stops.map((s) => s.length));
+    this.#stops = stops.filter((s) => s !== '');
+    this.#fail = this.#stops.map(failureTable);
+    this.#matched = new Int32Array(this.#stops.length);
+    let longest = 0;
+    for (const s of this.#stops) if (s.length > longest) longest = s.length;
+    this.#longest = longest;
   }
 
-  /** Takes streamed text; returns what can be sent now. */
+  /**
+   * Takes streamed text; returns what can be sent now. Each character
+   * advances every stop sequence's match by amortized constant work, and
+   * only the last `longest` characters of a piece are read: a piece costs
+   * at most its length (or `longest`) times the number of stop sequences.
+   */
   push(text: string): string {
     if (this.#longest === 0) return text;
     const all = this.#held + text;
-    const keep = this.#heldLength(all);
+    let from = this.#held.length;
+    if (text.length >= this.#longest) {
+      // Nothing before the last `longest` characters can begin a stop sequence still open.
+      this.#matched.fill(0);
+      from = all.length - this.#longest;
+    }
+    let keep = 0;
+    for (let k = 0; k < this.#stops.length; k++) {
+      const matched = this.#advance(k, all, from);
+      if (matched > keep) keep = matched;
+    }
     this.#held = all.slice(all.length - keep);
     return all.slice(0, all.length - keep);
   }
@@ -32,6 +55,7 @@ export class StopSequenceTail {
   flush(): string {
     const held = this.#held;
     this.#held = '';
+    this.#matched.fill(0);
     return held;
   }
 
@@ -47,12 +71,29 @@ export class StopSequenceTail {
     return { text: held.slice(0, held.length - match.length), stopSequence: match };
   }
 
-  /** Length of the longest tail of `text` that begins some stop sequence. */
-  #heldLength(text: string): number {
-    for (let k = Math.min(this.#longest, text.length); k > 0; k--) {
-      const tail = text.slice(text.length - k);
-      if (this.#stops.some((s) => s.startsWith(tail))) return k;
+  /** Feeds `text` from `from` to stop sequence `k`'s match (KMP); returns its new length. */
+  #advance(k: number, text: string, from: number): number {
+    const s = this.#stops[k]!;
+    const fail = this.#fail[k]!;
+    let q = this.#matched[k]!;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      while (q > 0 && (q === s.length || s.charCodeAt(q) !== c)) q = fail[q - 1]!;
+      if (s.charCodeAt(q) === c) q++;
     }
-    return 0;
+    this.#matched[k] = q;
+    return q;
   }
+}
+
+function failureTable(s: string): Int32Array {
+  const fail = new Int32Array(s.length);
+  let q = 0;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    while (q > 0 && s.charCodeAt(q) !== c) q = fail[q - 1]!;
+    if (s.charCodeAt(q) === c) q++;
+    fail[i] = q;
+  }
+  return fail;
 }
