@@ -21,16 +21,26 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
   if (r.top_k != null) request.topK = r.top_k;
   if (r.stop_sequences != null && r.stop_sequences.length > 0) request.stop = r.stop_sequences;
   if (r.metadata?.user_id != null) request.user = r.metadata.user_id;
-  const budget = request.reasoning?.budgetTokens;
-  if (budget !== undefined && budget >= r.max_tokens) {
-    throw anthropicInvalid('max_tokens', `must be greater than thinking.budget_tokens (${budget})`);
-  }
+  checkThinkingBudget(request, r.max_tokens);
   return request;
 }
 
-/** A count_tokens body (the prompt part of a Messages body) as a canonical request. */
+/**
+ * A count_tokens body as a canonical request (its prompt); every field of
+ * a Messages body it holds is checked as `/v1/messages` checks it.
+ */
 export function decodeCountTokensRequest(body: unknown): ChatRequest {
-  return promptRequest(parse(countTokensRequestSchema, body));
+  const r = parse(countTokensRequestSchema, body);
+  const request = promptRequest(r);
+  if (r.max_tokens !== undefined) checkThinkingBudget(request, r.max_tokens);
+  return request;
+}
+
+function checkThinkingBudget(request: ChatRequest, maxTokens: number): void {
+  const budget = request.reasoning?.budgetTokens;
+  if (budget !== undefined && budget >= maxTokens) {
+    throw anthropicInvalid('max_tokens', `must be greater than thinking.budget_tokens (${budget})`);
+  }
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

@@ -7,6 +7,35 @@ import { z } from 'zod';
  * `ignoredFields`. A string where blocks may stand is read as one text block.
  */
 
+/**
+ * How many of each thing a request may hold: Anthropic's own limits where
+ * its API reference gives one, Lingua's where it is silent
+ * (docs/anthropic.md, "Request bounds"). An array over its bound is
+ * refused before its elements are read; the body limit
+ * (`server.body_limit_mb`) bounds the text.
+ */
+export const anthropicBounds = {
+  /** Anthropic: "There is a limit of 100,000 messages in a single request." */
+  messages: 100_000,
+  /** Anthropic: `model`, "Required string length: 1 - 256". */
+  model: 256,
+  /** Ours: blocks in one message's content, in `system`, in one tool result (Anthropic documents none). */
+  blocks: 10_000,
+  /** Ours: Anthropic documents none (OpenAI's is 128; Claude Code with many MCP servers sends more). */
+  tools: 1_000,
+  /**
+   * Ours: Anthropic documents none (Amazon Bedrock's Claude documentation
+   * allows 8,191). Where Lingua finds the stop sequence that ended the text
+   * itself (stop-sequence-tail.ts), each streamed character costs a step per
+   * stop sequence.
+   */
+  stopSequences: 64,
+  /** Ours: characters per stop sequence. */
+  stopLength: 1_024,
+} as const;
+
+const blockList = <T extends z.ZodType>(block: T) => z.array(block).max(anthropicBounds.blocks);
+
 const asBlocks = (value: unknown): unknown => typeof value === 'string' ? [{ type: 'text', text: value }] : value;
 
 const cacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).nullish() }).loose().nullish();
@@ -37,7 +66,7 @@ const toolUseBlock = z.object({
 const toolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: z.preprocess(asBlocks, z.array(z.discriminatedUnion('type', [textBlock, imageBlock]))).optional(),
+  content: z.preprocess(asBlocks, blockList(z.discriminatedUnion('type', [textBlock, imageBlock]))).optional(),
   is_error: z.boolean().nullish(),
   cache_control: cacheControl,
 }).loose();
@@ -55,7 +84,7 @@ const contentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, toolUs
 
 const message = z.object({
   role: z.enum(['user', 'assistant', 'system']),
-  content: z.preprocess(asBlocks, z.array(contentBlock)),
+  content: z.preprocess(asBlocks, blockList(contentBlock)),
 }).loose();
 
 const tool = z.object({
@@ -88,10 +117,10 @@ const outputConfig = z.object({
 
 /** Fields shared by `POST /v1/messages` and `POST /v1/messages/count_tokens`. */
 const promptFields = {
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  system: z.preprocess(asBlocks, z.array(textBlock)).optional(),
-  tools: z.array(tool).nullish(),
+  model: z.string().min(1).max(anthropicBounds.model),
+  messages: z.array(message).min(1).max(anthropicBounds.messages),
+  system: z.preprocess(asBlocks, blockList(textBlock)).optional(),
+  tools: z.array(tool).max(anthropicBounds.tools).nullish(),
   tool_choice: toolChoice.nullish(),
   thinking: thinking.nullish(),
   output_config: outputConfig.nullish(),
@@ -101,7 +130,7 @@ export const messagesRequestSchema = z.object({
   ...promptFields,
   max_tokens: z.int().min(1),
   stream: z.boolean().nullish(),
-  stop_sequences: z.array(z.string().min(1)).nullish(),
+  stop_sequences: z.array(z.string().min(1).max(anthropicBounds.stopLength)).max(anthropicBounds.stopSequences).nullish(),
   temperature: z.number().min(0).max(1).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   top_k: z.int().min(0).nullish(),
@@ -109,7 +138,19 @@ export const messagesRequestSchema = z.object({
   context_management: z.object({ edits: z.array(z.object({ type: z.string() }).loose()).nullish() }).loose().nullish(),
 }).loose();
 
-export const countTokensRequestSchema = z.object(promptFields).loose();
+/**
+ * `POST /v1/messages/count_tokens`. Anthropic's own takes the prompt fields
+ * (`model`, `messages`, `system`, `tools`, `tool_choice`, `thinking`,
+ * `output_config`, …: its API reference) and refuses the others ("Extra
+ * inputs are not permitted"). Lingua also takes a whole Messages body, so
+ * that a client may count the very body it will send (docs/anthropic.md),
+ * but checks each of its fields as `/v1/messages` does: only `max_tokens`
+ * may be left out.
+ */
+export const countTokensRequestSchema = z.object({
+  ...messagesRequestSchema.shape,
+  max_tokens: z.int().min(1).optional(),
+}).loose();
 
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
