@@ -12,6 +12,14 @@ export interface ServerSentEvent {
   id?: string;
 }
 
+/** An event (a line, or one event's data lines) grew past the decoder's `maxEventLength`. */
+export class SseEventTooLarge extends Error {
+  constructor(readonly maxEventLength: number) {
+    super(`a server-sent event is longer than ${maxEventLength} characters`);
+    this.name = 'SseEventTooLarge';
+  }
+}
+
 export class SseDecoder {
   // StringDecoder rather than TextDecoder: the same text for any bytes, split
   // anywhere, in a quarter of the time; the BOM TextDecoder drops is dropped
@@ -22,7 +30,20 @@ export class SseDecoder {
   #sawCr = false;
   #event = '';
   #data: string[] = [];
+  /** Characters in `#data`, with the LFs that will join them. */
+  #dataLength = 0;
   #id: string | undefined;
+  readonly #maxEventLength: number;
+
+  /**
+   * `maxEventLength`: the most characters an event may hold unfinished
+   * (the line in progress plus the event's data lines so far); past it,
+   * `push` throws `SseEventTooLarge` rather than buffering a line that may
+   * never end.
+   */
+  constructor(options: { maxEventLength?: number } = {}) {
+    this.#maxEventLength = options.maxEventLength ?? Infinity;
+  }
 
   /** Feeds bytes; returns the events they complete. */
   push(chunk: Uint8Array): ServerSentEvent[] {
@@ -66,6 +87,7 @@ export class SseDecoder {
       if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
     }
     this.#buffer += text.slice(start);
+    if (this.#buffer.length + this.#dataLength > this.#maxEventLength) throw new SseEventTooLarge(this.#maxEventLength);
     return out;
   }
 
@@ -78,6 +100,7 @@ export class SseDecoder {
       }
       this.#event = '';
       this.#data = [];
+      this.#dataLength = 0;
       return;
     }
     if (line.charCodeAt(0) === 58) return; // ':' comment
@@ -86,7 +109,11 @@ export class SseDecoder {
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
     switch (field) {
-      case 'data': this.#data.push(value); break;
+      case 'data':
+        this.#data.push(value);
+        this.#dataLength += value.length + 1;
+        if (this.#dataLength > this.#maxEventLength) throw new SseEventTooLarge(this.#maxEventLength);
+        break;
       case 'event': this.#event = value; break;
       case 'id': if (!value.includes('\0')) this.#id = value; break;
       default: break; // `retry` and unknown fields are ignored

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SseDecoder, type ServerSentEvent } from '../../src/lib/sse-decoder.js';
+import { SseDecoder, SseEventTooLarge, type ServerSentEvent } from '../../src/lib/sse-decoder.js';
 
 const stream = ': comment\r\ndata: {"a":1}\r\n\r\nevent: ping\ndata: x\n\ndata: line one\rdata: line two\r\rid: 7\ndata: é ünï 😀\n\ndata:no-space\n\nretry: 10\ndata\n\n';
 const expected: ServerSentEvent[] = [
@@ -51,5 +51,21 @@ test('a leading BOM is dropped (split anywhere), a later one kept; bad UTF-8 bec
   const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('data: a\uFEFF'), 0xc3, 0x28, 0x0a, 0x0a]);
   for (let i = 1; i < bytes.length; i++) {
     assert.deepEqual(decodeInPieces(bytes, [i]), [{ event: 'message', data: 'a\uFEFF\uFFFD(' }], `split at ${i}`);
+  }
+});
+
+test('maxEventLength: a line that never ends, or an event whose data lines never do, throws; events within it decode', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const line = new SseDecoder({ maxEventLength: 100 });
+  assert.deepEqual(line.push(encode(`data: ${'x'.repeat(60)}`)), []);
+  assert.throws(() => line.push(encode('x'.repeat(60))), (e: unknown) => e instanceof SseEventTooLarge && e.maxEventLength === 100);
+
+  const lines = new SseDecoder({ maxEventLength: 100 });
+  assert.deepEqual(lines.push(encode(`data: ${'y'.repeat(40)}\ndata: ${'y'.repeat(40)}\n`)), []);
+  assert.throws(() => lines.push(encode(`data: ${'y'.repeat(40)}\n`)), SseEventTooLarge);
+
+  const fits = new SseDecoder({ maxEventLength: 100 });
+  for (let i = 0; i < 50; i++) {
+    assert.deepEqual(fits.push(encode(`data: ${'z'.repeat(45)}\ndata: ${'z'.repeat(45)}\n\n`)), [{ event: 'message', data: `${'z'.repeat(45)}\n${'z'.repeat(45)}` }]);
   }
 });

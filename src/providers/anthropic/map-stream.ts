@@ -6,6 +6,8 @@ import { AnthropicUsage } from './map-usage.js';
 
 type Json = Record<string, unknown>;
 
+const MAX_OPEN_BLOCKS = 256;
+
 /** What an open content block is, by its upstream index. */
 type Block =
   | { kind: 'text' }
@@ -29,14 +31,17 @@ type Block =
 export class AnthropicStreamMapper {
   readonly #provider: string;
   readonly #jsonTool: string | undefined;
+  /** Characters of a thinking block's signature held until the block's end. */
+  readonly #heldChars: number;
   readonly #blocks = new Map<number, Block>();
   readonly #usage = new AnthropicUsage();
   #toolCalls = 0;
   #finish: Finish | undefined;
 
-  constructor(provider: string, jsonTool?: string) {
+  constructor(provider: string, jsonTool?: string, heldChars = Infinity) {
     this.#provider = provider;
     this.#jsonTool = jsonTool;
+    this.#heldChars = heldChars;
   }
 
   push(event: Json, out: StreamEvent[]): void {
@@ -70,6 +75,10 @@ export class AnthropicStreamMapper {
 
   #start(event: Json, out: StreamEvent[]): void {
     const index = this.#index(event);
+    // Anthropic streams one block at a time; blocks that are never stopped must not pile up.
+    if (this.#blocks.size >= MAX_OPEN_BLOCKS && !this.#blocks.has(index)) {
+      throw new LinguaError('upstream', `upstream provider '${this.#provider}' opened more than ${MAX_OPEN_BLOCKS} content blocks without stopping them`);
+    }
     const b = (event.content_block ?? {}) as Json;
     switch (b.type) {
       case 'text':
@@ -112,7 +121,12 @@ export class AnthropicStreamMapper {
         if (block.kind === 'thinking' && typeof d.thinking === 'string' && d.thinking !== '') out.push({ type: 'reasoning', choice: 0, text: d.thinking });
         break;
       case 'signature_delta':
-        if (block.kind === 'thinking' && typeof d.signature === 'string') block.signature += d.signature;
+        if (block.kind === 'thinking' && typeof d.signature === 'string') {
+          block.signature += d.signature;
+          if (block.signature.length > this.#heldChars) {
+            throw new LinguaError('upstream', `upstream provider '${this.#provider}' sent a thinking signature longer than ${this.#heldChars} characters`, { code: 'upstream_response_too_large' });
+          }
+        }
         break;
       case 'input_json_delta': {
         if ((block.kind !== 'tool' && block.kind !== 'json') || typeof d.partial_json !== 'string' || d.partial_json === '') break;

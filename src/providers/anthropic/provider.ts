@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
-import { upstreamFields, upstreamPool } from '../http/upstream-config.js';
+import { upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toAnthropicBody } from './map-request.js';
@@ -34,6 +34,7 @@ export class AnthropicProvider implements Provider {
   readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #secrets: UpstreamSecrets;
+  readonly #limits: UpstreamLimits;
 
   constructor(config: AnthropicProviderConfig) {
     this.name = config.name;
@@ -47,6 +48,7 @@ export class AnthropicProvider implements Provider {
     };
     if (config.api_key) this.#headers['x-api-key'] = config.api_key;
     this.#secrets = new UpstreamSecrets(this.#headers);
+    this.#limits = upstreamLimits(config);
   }
 
   async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
@@ -61,7 +63,7 @@ export class AnthropicProvider implements Provider {
         yield* messageToEvents(await exchange.json(), this.name, jsonTool);
         return;
       }
-      const mapper = new AnthropicStreamMapper(this.name, jsonTool);
+      const mapper = new AnthropicStreamMapper(this.name, jsonTool, this.#limits.sseEventChars);
       const out: StreamEvent[] = [];
       for await (const { event, data } of exchange.jsonEvents()) {
         data.type ??= event;
@@ -122,6 +124,7 @@ export class AnthropicProvider implements Provider {
       stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,
+      limits: this.#limits,
     });
   }
 }

@@ -18,6 +18,30 @@ export function upstreamFields(timeoutS: number) {
     max_connections: z.int().positive().default(256),
     /** Extra headers sent upstream on every request. */
     headers: z.record(z.string(), z.string()).default({}),
+    /** Largest answer read whole (a non-streaming JSON body); past it the call ends with a 502. */
+    max_response_mb: z.number().positive().default(64),
+    /** Largest error body read for its message (any non-2xx answer); past it the call ends with a 502. */
+    max_error_body_kb: z.number().positive().default(256),
+    /** Streaming: the largest SSE event (a line without its end, or one event's data lines); past it the call ends with a 502. */
+    max_sse_event_mb: z.number().positive().default(16),
+  };
+}
+
+/** How much of an upstream's answer is read at most: a provider config's `max_*` fields. */
+export interface UpstreamLimits {
+  maxResponseMb: number;
+  maxErrorBodyKb: number;
+  maxSseEventMb: number;
+  /** `max_sse_event_mb` in characters: also what a stream mapper holds of one item (arguments before a tool call's name, a signature). */
+  sseEventChars: number;
+}
+
+export function upstreamLimits(config: { max_response_mb: number; max_error_body_kb: number; max_sse_event_mb: number }): UpstreamLimits {
+  return {
+    maxResponseMb: config.max_response_mb,
+    maxErrorBodyKb: config.max_error_body_kb,
+    maxSseEventMb: config.max_sse_event_mb,
+    sseEventChars: Math.floor(config.max_sse_event_mb * 1024 * 1024),
   };
 }
 

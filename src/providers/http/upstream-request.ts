@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { LinguaError } from '../../canonical/index.js';
 import type { AbortWatch } from '../../lib/abort-source.js';
-import { SseDecoder, type ServerSentEvent } from '../../lib/sse-decoder.js';
+import { SseDecoder, SseEventTooLarge, type ServerSentEvent } from '../../lib/sse-decoder.js';
+import type { UpstreamLimits } from './upstream-config.js';
 import { parseRetryAfter, upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
 
 export interface UpstreamPost {
@@ -17,6 +18,8 @@ export interface UpstreamPost {
   timeoutS: number;
   /** Streaming: the longest silence allowed between two body chunks. */
   idleTimeoutS: number;
+  /** How much of the answer is read at most (the provider's `max_*` settings). */
+  limits: UpstreamLimits;
 }
 
 /** The status line and headers of a 2xx upstream answer. */
@@ -27,6 +30,8 @@ export interface UpstreamResponse {
 
 /** Body chunks held before the upstream is paused (a slow client slows the upstream, not our memory). */
 const HIGH_WATER_CHUNKS = 64;
+const KB = 1024;
+const MB = 1024 * KB;
 
 type Waiter = () => void;
 
@@ -54,6 +59,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #errorStatus = 0;
   #retryAfter: number | undefined;
   #chunks: Buffer[] = [];
+  /** Bytes of the response body received so far. */
+  #received = 0;
+  /** The body is read whole (`json()`): never paused, bounded by `maxResponseMb`. */
+  #whole = false;
   /** The response body was read to its end: nothing is left to abort. */
   #ended = false;
   #waiter: Waiter | undefined;
@@ -80,6 +89,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
    */
   async json(): Promise<unknown> {
     this.#start();
+    this.#whole = true;
+    // A streaming exchange answered with a whole body may have paused at its high-water mark.
+    this.#controller?.resume();
     while (!this.#ended && this.#failed === undefined) await this.#wait();
     if (this.#failed !== undefined) throw this.#failed;
     const text = this.#takeText();
@@ -90,13 +102,20 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   /** The SSE events of a streaming body, as they arrive: one non-empty group per arrival. */
   async *eventGroups(): AsyncGenerator<ServerSentEvent[]> {
-    const decoder = new SseDecoder();
+    const decoder = new SseDecoder({ maxEventLength: this.#p.limits.sseEventChars });
     for (;;) {
       if (this.#chunks.length > 0) {
         const chunks = this.#chunks;
         this.#chunks = [];
         this.#controller?.resume();
-        const events = chunks.length === 1 ? decoder.push(chunks[0]!) : chunks.flatMap((c) => decoder.push(c));
+        let events: ServerSentEvent[];
+        try {
+          events = chunks.length === 1 ? decoder.push(chunks[0]!) : chunks.flatMap((c) => decoder.push(c));
+        } catch (error) {
+          if (!(error instanceof SseEventTooLarge)) throw error;
+          this.#tooLarge(`a stream event (or a line without its end) longer than ${this.#p.limits.maxSseEventMb} MB (max_sse_event_mb)`);
+          throw this.#failed;
+        }
         if (events.length > 0) yield events;
         continue;
       }
@@ -185,8 +204,17 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#failed !== undefined) return;
+    this.#received += chunk.length;
+    if (this.#errorStatus !== 0) {
+      const limit = this.#p.limits.maxErrorBodyKb;
+      if (this.#received > limit * KB) return this.#tooLarge(`an error body (HTTP ${this.#errorStatus}) longer than ${limit} KB (max_error_body_kb)`);
+    } else if (this.#whole || !this.#p.stream) {
+      const limit = this.#p.limits.maxResponseMb;
+      if (this.#received > limit * MB) return this.#tooLarge(`a response body longer than ${limit} MB (max_response_mb)`);
+    }
     this.#chunks.push(chunk);
-    if (this.#p.stream && this.#errorStatus === 0) {
+    if (this.#p.stream && !this.#whole && this.#errorStatus === 0) {
       if (this.#chunks.length >= HIGH_WATER_CHUNKS) controller.pause();
       this.#wake();
     }
@@ -208,6 +236,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     const chunks = this.#chunks;
     this.#chunks = [];
     return chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
+  }
+
+  /** Past one of the `limits`: the call ends with a 502 and the upstream request is aborted. */
+  #tooLarge(what: string): void {
+    const failure = new LinguaError('upstream', `upstream provider '${this.#p.provider}' sent ${what}; the call was stopped`, { code: 'upstream_response_too_large' });
+    this.#chunks = [];
+    this.#fail(failure);
+    this.#controller?.abort(failure);
   }
 
   #abortUpstream(): void {

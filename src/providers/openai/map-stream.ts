@@ -13,19 +13,30 @@ interface ChoiceState {
   pending: Map<number, { id?: string; name?: string; args: string }>;
 }
 
+/** What one stream may make the mapper keep. */
+export interface StreamBounds {
+  /** Choices the request asked for (`n`): an upstream index past them is an error. */
+  choices: number;
+  /** Characters of a tool call's arguments held until its name comes. */
+  heldChars: number;
+}
+
 /**
  * Maps the chunks of an OpenAI-compatible stream to canonical events.
  * Usage is taken from the last chunk that carries it (upstreams that report
  * on every chunk report cumulative totals: never summed) and emitted once at
- * the end, after every choice finished.
+ * the end, after every choice finished. What it keeps per stream is bounded
+ * (`StreamBounds`): an upstream past them fails the stream.
  */
 export class OpenAIStreamMapper {
   readonly #provider: string;
+  readonly #bounds: StreamBounds;
   readonly #choices = new Map<number, ChoiceState>();
   #usage: Usage | undefined;
 
-  constructor(provider: string) {
+  constructor(provider: string, bounds: StreamBounds = { choices: Infinity, heldChars: Infinity }) {
     this.#provider = provider;
+    this.#bounds = bounds;
   }
 
   push(chunk: Json, out: StreamEvent[]): void {
@@ -70,6 +81,9 @@ export class OpenAIStreamMapper {
   #state(choice: number): ChoiceState {
     let state = this.#choices.get(choice);
     if (state === undefined) {
+      if (!Number.isInteger(choice) || choice < 0 || choice >= this.#bounds.choices) {
+        throw new LinguaError('upstream', `upstream provider '${this.#provider}' sent choice ${choice}, beyond the ${this.#bounds.choices} requested`);
+      }
       state = { finished: false, calls: new Map(), pending: new Map() };
       this.#choices.set(choice, state);
     }
@@ -92,6 +106,9 @@ export class OpenAIStreamMapper {
       if (typeof call.id === 'string' && call.id !== '') pending.id = call.id;
       if (typeof fn.name === 'string' && fn.name !== '') pending.name = fn.name;
       pending.args += args;
+      if (pending.name === undefined && pending.args.length > this.#bounds.heldChars) {
+        throw new LinguaError('upstream', `upstream provider '${this.#provider}' sent more than ${this.#bounds.heldChars} characters of tool-call arguments without the call's name`, { code: 'upstream_response_too_large' });
+      }
       if (pending.name === undefined) {
         state.pending.set(upstreamIndex, pending);
         continue;

@@ -4,7 +4,7 @@ import { flattenBatches, LinguaError, WholeAnswer, type EventBatches, type Event
 import { watchSignal } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
-import { upstreamFields, upstreamPool } from '../http/upstream-config.js';
+import { upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toOpenAIBody } from './map-request.js';
@@ -30,6 +30,7 @@ export class OpenAIProvider implements Provider {
   readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #secrets: UpstreamSecrets;
+  readonly #limits: UpstreamLimits;
 
   constructor(config: OpenAIProviderConfig) {
     this.name = config.name;
@@ -38,6 +39,7 @@ export class OpenAIProvider implements Provider {
     this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
     this.#secrets = new UpstreamSecrets(this.#headers);
+    this.#limits = upstreamLimits(config);
   }
 
   stream(call: ProviderCall): EventStream {
@@ -64,7 +66,7 @@ export class OpenAIProvider implements Provider {
     const exchange = this.#exchange(call);
     try {
       await exchange.send();
-      const mapper = new OpenAIStreamMapper(this.name);
+      const mapper = new OpenAIStreamMapper(this.name, { choices: call.request.n, heldChars: this.#limits.sseEventChars });
       for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
         const step = mapGroup(group, mapper, out, this.name);
@@ -95,6 +97,7 @@ export class OpenAIProvider implements Provider {
       stream: call.request.stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,
+      limits: this.#limits,
     });
   }
 
