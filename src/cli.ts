@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { serve } from './serve.js';
+import { adminCommands } from './cli/admin-commands.js';
 import { addLocalModels } from './providers/llama-cpp/zero-config.js';
 
 function portNumber(value: string): number {
@@ -81,5 +82,7 @@ program.command('serve')
       throw error;
     }
   });
+
+for (const command of adminCommands()) program.addCommand(command);
 
 await program.parseAsync(process.argv);

@@ -14,6 +14,11 @@ export class ConfigError extends Error {
 
 /** Reads, interpolates and validates a YAML config file. */
 export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  return parseConfig(await readConfigFile(file), env, file);
+}
+
+/** A YAML config file as parsed, not yet validated (`{}` for an empty file). */
+export async function readConfigFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -26,7 +31,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
   } catch (error) {
     throw new ConfigError(`config file ${file} is not valid YAML: ${(error as Error).message}`);
   }
-  return parseConfig(raw ?? {}, env, file);
+  return raw ?? {};
 }
 
 /** Validates a config object (after `${VAR}` interpolation). */
