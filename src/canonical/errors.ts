@@ -82,6 +82,11 @@ export function kindForStatus(status: number): ErrorKind {
   }
 }
 
+/** The client went away before the answer ended: what a provider's call or stream ends with once it is aborted. */
+export function clientClosed(cause?: unknown): LinguaError {
+  return new LinguaError('client_closed', 'The client closed the connection before the answer ended.', { code: 'client_closed', cause });
+}
+
 export function invalidRequest(message: string, param?: string, code?: string): LinguaError {
   return new LinguaError('invalid_request', message, { param, code });
 }

@@ -20,6 +20,8 @@ const serverSchema = z.object({
   /** On SIGINT/SIGTERM, how long in-flight requests may take to finish. */
   shutdown_grace_s: z.number().min(0).default(10),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: human-readable on a terminal, JSON lines otherwise; `json` or `pretty` to choose. */
+  log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Where the SQLite database lives (when no `database_url` is set); default `$LINGUA_DATA_DIR` or the user's data directory. */
   data_dir: z.string().min(1).optional(),
   /** Write one usage record per generating request (the ledger behind usage, costs and budgets). Off: nothing is recorded, and budgets only see what was spent before. */
@@ -85,8 +87,12 @@ export const configSchema = z.object({
   keys: z.array(keySchema).default([]),
   providers: z.array(providerSchema).default([]),
   models: z.array(modelSchema).default([]),
+  /** Retries, backoff and cooldowns: the defaults of every model (docs/routing.md). */
+  routing: routingSchema.default(defaultRouting),
   /** The web search backend for `enable_search`; see docs/search.md. */
   search: searchConfigSchema.optional(),
+  /** A listener of its own for `GET /metrics`, served without a key (bind it to a private address); see docs/operations.md. */
+  metrics: z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.int().min(0).max(65535) }).strict().optional(),
 }).strict().superRefine((config, ctx) => {
   const providers = new Set<string>();
   config.providers.forEach((p, i) => {

@@ -8,7 +8,11 @@ export interface ProviderCall {
   request: ChatRequest;
   /** The backend's own model id (the config's `models[].model`). */
   model: string;
-  /** Aborted when the client goes away or the server shuts down. */
+  /**
+   * Aborted when the client goes away or the server shuts down. The call
+   * then fails with a `client_closed` LinguaError (`clientClosed()`), never
+   * an AbortError, and never ends as if the answer were complete.
+   */
   signal: AbortSignal;
   /**
    * The same abort, cheaper to watch: when present, use it rather than

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { LinguaError } from '../canonical/index.js';
+import { clientClosed, LinguaError } from '../canonical/index.js';
 import type { SearchBackend, SearchHit } from './search-backend.js';
 import type { SearchConfig } from './search-config.js';
 
@@ -35,7 +35,7 @@ export class SearxngBackend implements SearchBackend {
       status = res.statusCode;
       text = await res.body.text();
     } catch (error) {
-      if (signal.aborted) throw new LinguaError('internal', 'request aborted by the client', { status: 499, cause: error });
+      if (signal.aborted) throw clientClosed(error);
       if (timeout.aborted) throw new LinguaError('timeout', `the search backend did not answer within ${c.timeout_s} s`, { code: 'search_failed' });
       const reason = (error as { code?: string } | null)?.code ?? (error as Error).message;
       throw new LinguaError('upstream', `could not reach the search backend (${reason})`, { code: 'search_failed', cause: error });

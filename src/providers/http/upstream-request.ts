@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { LinguaError } from '../../canonical/index.js';
+import { clientClosed, LinguaError } from '../../canonical/index.js';
 import type { AbortWatch } from '../../lib/abort-source.js';
 import { SseDecoder, SseEventTooLarge, type ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { UpstreamLimits } from './upstream-config.js';
@@ -272,7 +272,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   #failure(error: unknown): LinguaError {
     const p = this.#p;
     if (error instanceof LinguaError) return error;
-    if (p.abort.aborted) return new LinguaError('internal', 'request aborted by the client', { status: 499, cause: error });
+    if (p.abort.aborted) return clientClosed(error);
     const code = (error as { code?: string } | null)?.code;
     if (this.#timedOut || code === 'UND_ERR_HEADERS_TIMEOUT') return upstreamTimeoutError(p.provider, p.timeoutS);
     if (code === 'UND_ERR_BODY_TIMEOUT') return upstreamTimeoutError(p.provider, p.stream ? p.idleTimeoutS : p.timeoutS);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flattenBatches, LinguaError, type ChatRequest, type EventBatches, type EventStream } from '../../canonical/index.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
+import type { Provider, ProviderCall, ProviderFactory, ProviderHealth, ProviderStats } from '../provider.js';
 import { defaultCacheDir } from './cache-dir.js';
 import type { LoadedModel } from './loaded-model.js';
 
@@ -108,6 +108,20 @@ export class LlamaCppProvider implements Provider {
     // Not a generator itself (one async step less per batch); an unavailable model fails on the first read, as from a generator.
     const state = this.#state;
     return state.kind === 'ready' ? state.model.generate(call.request, call.signal) : failing(this.#unavailable(state));
+  }
+
+  /** Ready once its model is loaded; `unavailable` (with why) when the file is missing, the download failed or loading failed. */
+  health(): ProviderHealth {
+    const state = this.#state;
+    switch (state.kind) {
+      case 'ready': return { ready: true, state: 'ready' };
+      case 'starting': return { ready: false, state: 'loading', message: `The local model of provider '${this.name}' is still loading.` };
+      case 'unavailable': return { ready: false, state: 'unavailable', message: state.message };
+    }
+  }
+
+  stats(): ProviderStats {
+    return this.#state.kind === 'ready' ? { engine: this.#state.model.stats() } : {};
   }
 
   async countTokens(request: ChatRequest): Promise<number> {
