@@ -35,12 +35,14 @@ export class EventChannel<T> {
     setImmediate(this.#wakeNextTurn);
   }
 
+  /** Ends the channel; after `end` or `fail`, the first of them stands. */
   end(): void {
     this.#done = true;
     this.#notify();
   }
 
   fail(error: unknown): void {
+    if (this.#done) return;
     this.#failed = true;
     this.#error = error;
     this.end();

@@ -18,6 +18,9 @@ export function toGrammarSchema(schema: unknown, param: string, strict: boolean)
 const annotations = new Set(['title', 'description', 'default', 'examples', '$schema', '$id', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'strict']);
 const formats = new Set(['date-time', 'date', 'time']);
 const basicTypes = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+const jsonTypes = new Set([...basicTypes, 'object', 'array']);
+/** The most repetitions llama.cpp's grammar parser accepts (its MAX_REPETITION_THRESHOLD): the bound on a `min…` keyword. */
+const maxRepetitions = 2000;
 
 /** Any JSON value. */
 const anyValue = { oneOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'object', additionalProperties: true }, { type: 'array' }] };
@@ -35,17 +38,29 @@ function convert(node: unknown, path: string, strict: boolean): Json {
     const value = s[key];
     const at = `${path}.${key}`;
     switch (key) {
-      case 'type': out.type = value; break;
-      case 'enum': case 'const': case 'minLength': case 'maxLength': case 'minItems': case 'maxItems':
-      case 'minProperties': case 'maxProperties': case 'required':
-        out[key] = value;
+      case 'type': out.type = checkedType(value, at); break;
+      case 'enum':
+        if (!Array.isArray(value) || value.length === 0) throw invalid(at, 'a non-empty array');
+        value.forEach((v, i) => literal(v, `${at}[${i}]`));
+        out.enum = value;
+        break;
+      case 'const': out.const = literal(value, at); break;
+      case 'minLength': case 'minItems': case 'minProperties':
+        out[key] = count(value, at, maxRepetitions);
+        break;
+      case 'maxLength': case 'maxItems': case 'maxProperties':
+        out[key] = count(value, at, Number.MAX_SAFE_INTEGER);
+        break;
+      case 'required':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalid(at, 'an array of strings');
+        out.required = value;
         break;
       case 'format':
         if (formats.has(value as string)) out.format = value;
         else unsupported(at, strict);
         break;
-      case 'properties':
-        out.properties = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, convert(v, `${at}.${k}`, strict)]));
+      case 'properties': case '$defs':
+        out[key] = Object.fromEntries(Object.entries(object(value, at)).map(([k, v]) => [k, convert(v, `${at}.${k}`, strict)]));
         break;
       case 'additionalProperties':
         out.additionalProperties = typeof value === 'boolean' ? value : convert(value, at, strict);
@@ -54,10 +69,8 @@ function convert(node: unknown, path: string, strict: boolean): Json {
         out.items = convert(value, at, strict);
         break;
       case 'prefixItems': case 'oneOf': case 'anyOf':
-        out[key === 'anyOf' ? 'oneOf' : key] = (value as unknown[]).map((v, i) => convert(v, `${at}[${i}]`, strict));
-        break;
-      case '$defs':
-        out.$defs = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, convert(v, `${at}.${k}`, strict)]));
+        if (!Array.isArray(value)) throw invalid(at, 'an array of schemas');
+        out[key === 'anyOf' ? 'oneOf' : key] = value.map((v, i) => convert(v, `${at}[${i}]`, strict));
         break;
       case '$ref':
         if (typeof value !== 'string' || !value.startsWith('#/$defs/')) {
@@ -74,6 +87,37 @@ function convert(node: unknown, path: string, strict: boolean): Json {
     }
   }
   return splitMixedTypes(out);
+}
+
+function invalid(path: string, expected: string) {
+  return invalidRequest(`Invalid JSON schema: '${path}' must be ${expected}.`, path, 'invalid_json_schema');
+}
+
+function object(value: unknown, path: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, 'an object');
+  return value as Json;
+}
+
+function checkedType(value: unknown, path: string): unknown {
+  const names = Array.isArray(value) ? value : [value];
+  if (names.length === 0 || !names.every((t) => typeof t === 'string' && jsonTypes.has(t))) {
+    throw invalid(path, `one of ${[...jsonTypes].join(', ')}, or a non-empty array of them`);
+  }
+  return value;
+}
+
+/** An `enum` or `const` value: the grammar can only spell strings, numbers, booleans and null. */
+function literal(value: unknown, path: string): unknown {
+  if (value !== null && typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
+    throw invalidRequest(`The JSON schema value at '${path}' cannot be enforced by the local engine's grammar: only strings, numbers, booleans and null can be.`, path, 'unsupported_json_schema');
+  }
+  return value;
+}
+
+function count(value: unknown, path: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(path, 'a non-negative integer');
+  if (value > max) throw invalidRequest(`The JSON schema keyword at '${path}' cannot be enforced by the local engine's grammar above ${max}.`, path, 'unsupported_json_schema');
+  return value;
 }
 
 function unsupported(path: string, strict: boolean): void {

@@ -1,6 +1,7 @@
 import { LlamaChat, TokenBias, type ChatHistoryItem, type ChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
-import { invalidRequest, LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
+import { clientClosed, invalidRequest, LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
 import { toChatHistory } from './chat-history.js';
+import { DecodeGuard } from './decode-guard.js';
 import { EventChannel } from './event-channel.js';
 import { generateChoice, type ChoiceOptions } from './generate-choice.js';
 import { chatWrapperFor, sharedLlama } from './engine.js';
@@ -25,6 +26,12 @@ export interface ModelOptions {
   clampMaxTokens: boolean;
 }
 
+/** A context sequence, with the guard on its decodes. */
+interface Slot {
+  sequence: LlamaContextSequence;
+  guard: DecodeGuard;
+}
+
 /** A request rendered through the chat template and counted. */
 interface Rendered {
   history: ChatHistoryItem[];
@@ -42,7 +49,7 @@ export class LoadedModel {
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
   readonly #wrapper: ChatWrapper;
-  readonly #pool: SlotPool<LlamaContextSequence>;
+  readonly #pool: SlotPool<Slot>;
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
   readonly contextSize: number;
   readonly #vocabularySize: number;
@@ -57,8 +64,11 @@ export class LoadedModel {
     this.#clampMaxTokens = options.clampMaxTokens;
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
     this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
-    const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
-    this.#pool = new SlotPool(sequences, { maxQueue: options.maxQueue, name: options.name });
+    const slots = Array.from({ length: options.parallel }, (): Slot => {
+      const sequence = context.getSequence();
+      return { sequence, guard: new DecodeGuard(sequence) };
+    });
+    this.#pool = new SlotPool(slots, { maxQueue: options.maxQueue, name: options.name });
   }
 
   static async load(options: ModelOptions): Promise<LoadedModel> {
@@ -88,55 +98,73 @@ export class LoadedModel {
     return this.#render(req).tokens.length;
   }
 
-  /** The request's events, in batches as the engine produces them (see EventChannel). */
+  /**
+   * The request's events, in batches as the engine produces them (see
+   * EventChannel). Whatever fails in the engine ends this stream with an
+   * error, never the process (see DecodeGuard); once `signal` aborts, it
+   * ends with a `client_closed` error, never as if the answer were complete.
+   */
   async *generate(req: ChatRequest, signal: AbortSignal): AsyncGenerator<StreamEvent[]> {
-    checkRequest(req, this.#vocabularySize);
-    const rendered = this.#render(req);
-    const room = this.contextSize - rendered.tokens.length;
-    const overflows = req.maxTokens !== undefined && req.maxTokens > room;
-    if (room < 1 || (overflows && !this.#clampMaxTokens)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);
-    const maxTokens = overflows ? room : req.maxTokens ?? room;
-    const grammar = await this.#grammarFor(req);
-
-    const sequence = await this.#pool.acquire(signal);
-    const stop = new AbortController();
-    const onAbort = () => stop.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const channel = new EventChannel<StreamEvent>();
-    const cached = commonPrefix(sequence.contextTokens, rendered.tokens);
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: rendered.wrapper });
-    const running = (async () => {
-      let outputTokens = 0;
-      for (let choice = 0; choice < req.n; choice++) {
-        const options: ChoiceOptions = {
-          ...samplingFor(req, choice, this.contextSize),
-          signal: stop.signal,
-          maxTokens,
-          // No context shift: the prompt was checked to fit, and generation stops at the context's end.
-          contextShift: { strategy: () => { throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens); } },
-          ...(req.stop === undefined ? {} : { customStopTriggers: req.stop }),
-          ...(req.logitBias === undefined ? {} : { tokenBias: this.#tokenBias(req.logitBias) }),
-          ...(grammar === undefined ? {} : { grammar }),
-          ...(rendered.tools.functions === undefined ? {} : {
-            functions: rendered.tools.functions,
-            documentFunctionParams: true,
-            ...(req.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
-          }),
-          ...thoughtBudget(req),
-        } as ChoiceOptions;
-        outputTokens += await generateChoice(chat, rendered.history, options, choice, (e) => channel.push(e));
-      }
-      channel.push({ type: 'usage', usage: { inputTokens: rendered.tokens.length, outputTokens, cachedInputTokens: cached } });
-    })().then(() => channel.end(), (error: unknown) => channel.fail(stop.signal.aborted ? stop.signal.reason : engineError(error)));
-
     try {
-      yield* channel.batches();
-    } finally {
-      stop.abort(new Error('generation stopped'));
-      signal.removeEventListener('abort', onAbort);
-      await running;
-      chat.dispose({ disposeSequence: false });
-      this.#pool.release(sequence);
+      if (signal.aborted) throw clientClosed(signal.reason);
+      checkRequest(req, this.#vocabularySize);
+      const rendered = this.#render(req);
+      const room = this.contextSize - rendered.tokens.length;
+      const overflows = req.maxTokens !== undefined && req.maxTokens > room;
+      if (room < 1 || (overflows && !this.#clampMaxTokens)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);
+      const maxTokens = overflows ? room : req.maxTokens ?? room;
+      const grammar = await this.#grammarFor(req)?.catch((error: unknown) => {
+        throw error instanceof LinguaError ? error : invalidRequest(`The local engine cannot turn this JSON schema into a grammar: ${(error as Error).message}`, 'response_format.json_schema.schema', 'unsupported_json_schema');
+      });
+
+      let slot: Slot;
+      try {
+        slot = await this.#pool.acquire(signal);
+      } catch (error) {
+        throw signal.aborted ? clientClosed(signal.reason) : error;
+      }
+      const { sequence, guard } = slot;
+      const stop = new AbortController();
+      const channel = new EventChannel<StreamEvent>();
+      const end = (error: LinguaError) => {
+        stop.abort(error);
+        // At once: a consumer waiting on the engine's next token need not wait for it.
+        channel.fail(error);
+      };
+      const onAbort = () => end(clientClosed(signal.reason));
+      let chat: LlamaChat | undefined;
+      let running: Promise<void> | undefined;
+      try {
+        signal.addEventListener('abort', onAbort, { once: true });
+        if (signal.aborted) onAbort(); // while the slot was handed over
+        guard.onFailure = (error) => end(engineError(error));
+        const cached = commonPrefix(sequence.contextTokens, rendered.tokens);
+        const session = chat = new LlamaChat({ contextSequence: sequence, chatWrapper: rendered.wrapper });
+        running = (async () => {
+          let outputTokens = 0;
+          for (let choice = 0; choice < req.n; choice++) {
+            const options = this.#choiceOptions(req, rendered, choice, { maxTokens, grammar, signal: stop.signal });
+            outputTokens += await generateChoice(session, rendered.history, options, choice, (e) => channel.push(e));
+            // A failure the engine turned into "no more tokens" (see DecodeGuard), or an abort at the last token.
+            stop.signal.throwIfAborted();
+          }
+          channel.push({ type: 'usage', usage: { inputTokens: rendered.tokens.length, outputTokens, cachedInputTokens: cached } });
+        })().then(() => channel.end(), (error: unknown) => channel.fail(stop.signal.aborted ? stop.signal.reason : engineError(error)));
+
+        yield* channel.batches();
+        // Read to its end after the client left: still not an answer that reached anyone.
+        if (signal.aborted) throw clientClosed(signal.reason);
+      } finally {
+        stop.abort(new Error('generation stopped'));
+        signal.removeEventListener('abort', onAbort);
+        await running;
+        guard.onFailure = undefined;
+        chat?.dispose({ disposeSequence: false });
+        this.#pool.release(slot);
+      }
+    } catch (error) {
+      // node-llama-cpp's own errors (a template that cannot render, a disposed sequence…) as well.
+      throw engineError(error);
     }
   }
 
@@ -144,6 +172,26 @@ export class LoadedModel {
     this.#pool.drain(new LinguaError('unavailable', 'The model is shutting down.'));
     await this.#context.dispose();
     await this.#model.dispose();
+  }
+
+  /** node-llama-cpp's options for choice `choice` of a request. */
+  #choiceOptions(req: ChatRequest, rendered: Rendered, choice: number, run: { maxTokens: number; grammar: LlamaGrammar | undefined; signal: AbortSignal }): ChoiceOptions {
+    return {
+      ...samplingFor(req, choice, this.contextSize, this.#vocabularySize),
+      signal: run.signal,
+      maxTokens: run.maxTokens,
+      // No context shift: the prompt was checked to fit, and generation stops at the context's end.
+      contextShift: { strategy: () => { throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens); } },
+      ...(req.stop === undefined ? {} : { customStopTriggers: req.stop }),
+      ...(req.logitBias === undefined ? {} : { tokenBias: this.#tokenBias(req.logitBias) }),
+      ...(run.grammar === undefined ? {} : { grammar: run.grammar }),
+      ...(rendered.tools.functions === undefined ? {} : {
+        functions: rendered.tools.functions,
+        documentFunctionParams: true,
+        ...(req.parallelToolCalls === false ? { maxParallelFunctionCalls: 1 } : {}),
+      }),
+      ...thoughtBudget(req),
+    } as ChoiceOptions;
   }
 
   #render(req: ChatRequest): Rendered {
@@ -194,7 +242,7 @@ function contextExceeded(contextSize: number, prompt: number, maxTokens: number 
 
 function engineError(error: unknown): LinguaError {
   if (error instanceof LinguaError) return error;
-  return new LinguaError('internal', `The local engine failed: ${(error as Error).message}`, { cause: error });
+  return new LinguaError('internal', `The local engine failed: ${(error as Error | undefined)?.message ?? String(error)}`, { code: 'engine_error', cause: error });
 }
 
 function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
