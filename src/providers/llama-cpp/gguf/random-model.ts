@@ -54,8 +54,8 @@ function letters(n: number): string {
   return s;
 }
 
-/** A small seeded PRNG: the same seed gives the same model. */
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG: the same seed gives the same model (and tests a reproducible run). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
