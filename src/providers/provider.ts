@@ -43,7 +43,28 @@ export interface Provider {
   countTokens?(request: ChatRequest, model: string, signal: AbortSignal): Promise<number | undefined>;
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
+  /** Whether it can serve now (`/health/ready`); absent: always, as far as Lingua can tell without a call. */
+  health?(): ProviderHealth;
+  /** Gauges for `/metrics` and `/admin/health`, read at scrape time (never per request). */
+  stats?(): ProviderStats;
   close(): Promise<void>;
+}
+
+/** A provider's own view of whether it can serve. */
+export interface ProviderHealth {
+  ready: boolean;
+  /** `ready`, `loading`, `unavailable` (a local model missing or failed to load), `closed`. */
+  state: string;
+  /** Why it is not ready. */
+  message?: string;
+}
+
+/** What a provider holds at this moment. */
+export interface ProviderStats {
+  /** An HTTP upstream's keep-alive pool (undici `Pool.stats`). */
+  connections?: { open: number; free: number; pending: number; running: number };
+  /** The local engine: its context sequences and the requests waiting for one. */
+  engine?: { sequences: number; busy: number; queued: number };
 }
 
 export interface ProviderContext {

@@ -2,8 +2,8 @@ import type { Pool } from 'undici';
 import { z } from 'zod';
 import { LinguaError, type ChatRequest, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
-import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
-import { upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
+import type { Provider, ProviderCall, ProviderFactory, ProviderStats } from '../provider.js';
+import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toAnthropicBody } from './map-request.js';
@@ -107,6 +107,10 @@ export class AnthropicProvider implements Provider {
     } finally {
       exchange.close();
     }
+  }
+
+  stats(): ProviderStats {
+    return poolStats(this.#pool);
   }
 
   async close(): Promise<void> {

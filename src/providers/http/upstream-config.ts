@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { z } from 'zod';
+import type { ProviderStats } from '../provider.js';
 
 /**
  * The config fields every HTTP upstream provider has, spread into each
@@ -52,4 +53,10 @@ export function upstreamPool(baseUrl: string, maxConnections: number, endpoint: 
     pool: new Pool(url.origin, { connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 }),
     path: `${url.pathname.replace(/\/+$/, '')}/${endpoint}`,
   };
+}
+
+/** A pool's sockets and requests, for metrics: open (`connected`), idle, waiting for a socket, running. */
+export function poolStats(pool: Pool): ProviderStats {
+  const { connected, free, pending, running } = pool.stats;
+  return { connections: { open: connected, free, pending, running } };
 }

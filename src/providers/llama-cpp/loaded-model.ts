@@ -93,6 +93,11 @@ export class LoadedModel {
     return `${this.#wrapper.wrapperName} template, context ${this.contextSize} tokens x ${this.#context.totalSequences} sequences`;
   }
 
+  /** Its sequences, those generating, and the requests waiting for one. */
+  stats(): { sequences: number; busy: number; queued: number } {
+    return { sequences: this.#pool.size, busy: this.#pool.busy, queued: this.#pool.waiting };
+  }
+
   /** Input tokens of a request, exactly as the engine will see them. */
   countTokens(req: ChatRequest): number {
     return this.#render(req).tokens.length;

@@ -18,15 +18,23 @@ export class SlotPool<T> {
   readonly #queue: Waiter<T>[] = [];
   readonly #maxQueue: number;
   readonly #name: string;
+  /** Every slot, free or handed out. */
+  readonly size: number;
 
   constructor(slots: T[], options: { maxQueue: number; name: string }) {
     this.#free = [...slots];
+    this.size = slots.length;
     this.#maxQueue = options.maxQueue;
     this.#name = options.name;
   }
 
   get waiting(): number {
     return this.#queue.length;
+  }
+
+  /** Slots handed out (generating). */
+  get busy(): number {
+    return this.size - this.#free.length;
   }
 
   acquire(signal: AbortSignal): Promise<T> {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { flattenBatches, LinguaError, WholeAnswer, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
-import type { Provider, ProviderCall, ProviderFactory } from '../provider.js';
-import { upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
+import type { Provider, ProviderCall, ProviderFactory, ProviderStats } from '../provider.js';
+import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toOpenAIBody } from './map-request.js';
@@ -99,6 +99,10 @@ export class OpenAIProvider implements Provider {
       idleTimeoutS: this.#config.stream_idle_timeout_s,
       limits: this.#limits,
     });
+  }
+
+  stats(): ProviderStats {
+    return poolStats(this.#pool);
   }
 
   async close(): Promise<void> {
