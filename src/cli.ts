@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { whyNot, type Readiness } from './health/readiness.js';
 import { serve } from './serve.js';
 import { adminCommands } from './cli/admin-commands.js';
 import { addLocalModels } from './providers/llama-cpp/zero-config.js';
@@ -30,7 +31,13 @@ async function runServe(options: ServeOptions): Promise<void> {
   process.stdout.on('error', () => {});
   const config = await loadConfig(options);
   const demoNotice = await addLocalModels(config, options);
-  const { lingua, url, logger } = await serve(config);
+  // What a reload (SIGHUP, POST /admin/reload) reads: the same file, with the same flags.
+  const reread = async (): Promise<Config> => {
+    const next = await loadConfig(options);
+    await addLocalModels(next, options);
+    return next;
+  };
+  const { lingua, url, logger } = await serve(config, undefined, { loadConfig: reread });
   // Signals are handled before anything is printed: a script may send one as soon as it reads the URL.
   let stopping = false;
   const stop = (signal: string) => {
@@ -44,15 +51,32 @@ async function runServe(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  const models = lingua.context.router.models().map((m) => m.name);
-  logger.info({ url, models }, `Lingua listening on ${url}`);
-  process.stdout.write(`Lingua listening on ${url}\n`);
-  process.stdout.write(models.length > 0 ? `Serving models: ${models.join(', ')}\n` : 'No models configured: add some under `models` in the config file.\n');
-  if (demoNotice !== undefined) {
-    logger.warn({ model: 'lingua-demo' }, demoNotice);
-    process.stdout.write(`${demoNotice}\n`);
-  }
-  if (config.keys.length === 0) process.stdout.write('No API keys configured: any caller on this machine is accepted.\n');
+  // Re-reads the config; the reload logs what it applied, or why it refused (the old config stays).
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    logger.info({ signal: 'SIGHUP' }, 'reloading the config');
+    void lingua.reload();
+  });
+  // The banner is printed, not logged (it shows whatever the log level); each line once.
+  process.stdout.write(startupBanner(url, await lingua.readiness(), demoNotice, config.keys.length > 0));
+}
+
+/**
+ * What `lingua serve` prints once it listens. A model that cannot serve
+ * (a local file missing, a download that failed: its provider logged the
+ * error) is named loudly, never listed as served.
+ */
+function startupBanner(url: string, ready: Readiness, demoNotice: string | undefined, keys: boolean): string {
+  const lines = [`Lingua listening on ${url}`];
+  const serving = ready.models.filter((m) => m.usable).map((m) => m.model);
+  const broken = ready.models.filter((m) => !m.usable);
+  if (ready.models.length === 0) lines.push('No models configured: add some under `models` in the config file.');
+  else if (serving.length > 0) lines.push(`Serving models: ${serving.join(', ')}`);
+  for (const m of broken) lines.push(`NOT READY: model '${m.model}' cannot serve: ${whyNot(m)}`);
+  if (broken.length > 0) lines.push(`NOT READY: ${broken.length} of ${ready.models.length} models cannot serve; GET /health/ready answers 503 until they can.`);
+  if (demoNotice !== undefined) lines.push(demoNotice);
+  if (!keys) lines.push('No API keys configured: any caller on this machine is accepted.');
+  return `${lines.join('\n')}\n`;
 }
 
 const program = new Command('lingua')

@@ -1,7 +1,7 @@
 import { isLoopback } from './lib/loopback.js';
 import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { buildLingua, type Lingua } from './server/app.js';
+import { buildLingua, type BuildOptions, type Lingua } from './server/app.js';
 import { ConfigError } from './config/load.js';
 
 export interface Running {
@@ -13,9 +13,9 @@ export interface Running {
 export { isLoopback } from './lib/loopback.js';
 
 /** Builds the server from a config and listens; refuses an open host without keys. */
-export async function serve(config: Config, logger = createLogger(config.server.log_level)): Promise<Running> {
+export async function serve(config: Config, logger = createLogger(config.server.log_level, config.server.log_format), options: BuildOptions = {}): Promise<Running> {
   const { host, port } = config.server;
-  const lingua = await buildLingua(config, logger);
+  const lingua = await buildLingua(config, logger, [], options);
   // Keys may live in the config or the database: known once the database is open.
   if (!lingua.context.keys.required && !isLoopback(host)) {
     await lingua.close(0);

@@ -54,7 +54,7 @@ const nothing = Buffer.alloc(32);
  * (loopback use only: the server refuses to listen elsewhere without keys).
  */
 export class KeyStore {
-  readonly #configKeys = new Map<string, Entry>();
+  #configKeys = new Map<string, Entry>();
   readonly #byId = new Map<string, Entry>();
   readonly #rows = new Map<string, ApiKey>();
   readonly #accounts = new Map<string, Account>();
@@ -69,6 +69,12 @@ export class KeyStore {
   constructor(keys: readonly KeyConfig[], options: KeyStoreOptions = {}) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.replaceConfigKeys(keys);
+  }
+
+  /** The config file's keys, all at once (a config reload); the database's are not touched. */
+  replaceConfigKeys(keys: readonly KeyConfig[]): void {
+    const entries = new Map<string, Entry>();
     for (const k of keys) {
       const id = `cfg:${k.name}`;
       const { limits, budgets } = scopesOf(`key:${id}`, {
@@ -77,8 +83,14 @@ export class KeyStore {
       });
       const caller: Caller = { keyId: id, keyName: k.name, accountId: id, models: new ModelScope(k.models), limits, budgets };
       const hash = digest(k.key);
-      this.#configKeys.set(hash.toString('base64'), { caller, hash, previousHash: undefined, previousUntil: 0, revokedAt: null, expiresAt: null, accountDisabled: false });
+      entries.set(hash.toString('base64'), { caller, hash, previousHash: undefined, previousUntil: 0, revokedAt: null, expiresAt: null, accountDisabled: false });
     }
+    this.#configKeys = entries;
+  }
+
+  /** Some key lives in the database (whatever the config file says). */
+  get hasDatabaseKeys(): boolean {
+    return this.#byId.size > 0;
   }
 
   /** Loads the database's keys and starts following their changes. */

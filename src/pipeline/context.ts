@@ -7,6 +7,7 @@ import type { UsageRecord } from '../storage/index.js';
 import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
 import type { SearchService } from '../search/search-service.js';
+import type { Exchange } from './exchange.js';
 import type { StreamBounds } from './stream-response.js';
 
 /** What the pipeline's stages need from the running server; built once per server. */
@@ -32,4 +33,11 @@ export interface PipelineContext {
   paramRanges: ParamRanges;
   /** Who serves `enable_search`: the backend, Lingua's search loop, or nobody (docs/search.md). */
   search: SearchService;
+  /** Told of every request once, when it is settled (src/metrics/ counts it from the Exchange). */
+  metrics: RequestObserver;
+}
+
+/** Something told of each finished request: cheap, synchronous, never throws. */
+export interface RequestObserver {
+  finished(ex: Exchange): void;
 }

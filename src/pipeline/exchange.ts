@@ -34,6 +34,8 @@ export class Exchange {
   usage: Usage | undefined;
   /** The recorded usage is Lingua's estimate (the backend reported none). */
   usageEstimated = false;
+  /** What the request cost in nano-USD, once settled (generating endpoints). */
+  cost = 0;
   /** The request's hold on its rate limits and budgets, let go when it settles. */
   lease: Lease | undefined;
   reservation: Reservation | undefined;

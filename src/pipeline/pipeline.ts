@@ -58,6 +58,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
   } finally {
     ctx.inflight.delete(ex.abort);
     if (endpoint.kind === 'generate') settle(ctx, ex);
+    ctx.metrics.finished(ex);
     logLine(ex);
   }
 }

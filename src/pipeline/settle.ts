@@ -49,6 +49,7 @@ export function settle(ctx: PipelineContext, ex: Exchange): void {
   };
   ex.usage = usage;
   ex.usageEstimated = estimated;
+  ex.cost = cost;
   ctx.ledger.record(record);
 }
 

@@ -1,12 +1,16 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
+import { operationsApi } from '../admin/operations-api.js';
 import { LinguaError } from '../canonical/index.js';
-import type { Config, ProviderConfig } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { healthRoutes } from '../health/health-routes.js';
+import { readiness, type Readiness } from '../health/readiness.js';
 import { parseJsonBody } from '../lib/json-body.js';
 import type { Logger } from '../lib/logger.js';
-import { ParamRanges } from '../params/param-ranges.js';
-import type { PricingConfig } from '../pricing/pricing.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { closeMetricsListener, startMetricsListener } from '../metrics/metrics-listener.js';
+import { RequestMetrics } from '../metrics/request-metrics.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { asLinguaError } from '../pipeline/send.js';
 import { anthropicEndpoints } from '../protocols/anthropic/endpoints.js';
@@ -14,9 +18,7 @@ import type { Endpoint } from '../protocols/contract.js';
 import { envelopeEndpoints } from '../protocols/envelope/endpoints.js';
 import { openAIEndpoints } from '../protocols/openai/endpoints.js';
 import type { Provider } from '../providers/provider.js';
-import { providerFactories } from '../providers/registry.js';
-import { Router } from '../router/router.js';
-import { nativeSearchModels, SearchService } from '../search/search-service.js';
+import { LiveConfig, type ReloadOutcome } from '../reload/live-config.js';
 import { clientErrorHandler } from './client-errors.js';
 import { endpointListener } from './listener.js';
 import { openPlatform, type Platform } from './platform.js';
@@ -26,51 +28,46 @@ import { requestIdHeaderFor, requestIdOf } from './request-id.js';
 /** Every endpoint a caller uses: served by the pipeline, ahead of Fastify. */
 const endpoints: readonly Endpoint[] = [...openAIEndpoints, ...anthropicEndpoints, ...envelopeEndpoints];
 
-function providerPricing(providers: readonly ProviderConfig[]): Map<string, PricingConfig> {
-  return new Map(providers.flatMap((p) => (p.pricing === undefined ? [] : [[p.name, p.pricing as PricingConfig]])));
-}
-
 export interface Lingua {
   app: FastifyInstance;
-  context: PipelineContext;
-  providers: Map<string, Provider>;
+  /** The current config's pipeline context (a reload replaces it; requests in flight keep theirs). */
+  readonly context: PipelineContext;
+  /** The current config's providers. */
+  readonly providers: ReadonlyMap<string, Provider>;
   platform: Platform;
+  /** The config generations: the current one and those still finishing requests. */
+  live: LiveConfig;
+  metrics: GatewayMetrics;
+  /** Applies `config`, or else re-reads the config file (`options.loadConfig`); a bad config is refused and the old one kept. */
+  reload(config?: Config): Promise<ReloadOutcome>;
+  /** What `/health/ready` checks. */
+  readiness(): Promise<Readiness>;
   /** Stops accepting, lets in-flight requests finish for `graceMs`, aborts the rest, closes providers. */
   close(graceMs?: number): Promise<void>;
 }
 
-/** Builds a server from a validated config. Nothing is shared between two built servers. */
-export async function buildLingua(config: Config, logger: Logger, extraProviders: Provider[] = []): Promise<Lingua> {
-  const providers = new Map<string, Provider>();
-  for (const p of config.providers) {
-    const factory = providerFactories.find((f) => f.type === p.type);
-    if (factory === undefined) throw new Error(`unknown provider type '${String(p.type)}'`);
-    const provider = factory.create(p as never, { logger });
-    providers.set(provider.name, provider);
-  }
-  for (const p of extraProviders) providers.set(p.name, p);
-  await Promise.all([...providers.values()].map((p) => p.start?.()));
+export interface BuildOptions {
+  /** Where a reload (`POST /admin/reload`, SIGHUP) reads the config again: the CLI's config file. */
+  loadConfig?: () => Promise<Config>;
+}
 
+/** Builds a server from a validated config. Nothing is shared between two built servers. */
+export async function buildLingua(config: Config, logger: Logger, extraProviders: Provider[] = [], options: BuildOptions = {}): Promise<Lingua> {
   const { server } = config;
   const platform = await openPlatform(config, logger);
-  const context: PipelineContext = {
-    keys: platform.keys,
-    authThrottle: platform.authThrottle,
-    limiter: platform.limiter,
-    budgets: platform.budgets,
-    // `usage_ledger: false` records nothing.
-    ledger: server.usage_ledger ? platform.storage.ledger : { record: () => {} },
-    router: new Router(config.models, providers, logger, providerPricing(config.providers as ProviderConfig[])),
-    stream: {
-      heartbeatMs: server.heartbeat_s * 1000,
-      stallMs: server.stream_stall_s * 1000,
-      maxUnsentBytes: Math.floor(server.stream_max_unsent_mb * 1024 * 1024),
-    },
-    inflight: new Set(),
-    startedAt: Math.floor(Date.now() / 1000),
-    paramRanges: new ParamRanges(config.models),
-    search: new SearchService(config.search, { native: nativeSearchModels(config.providers as ProviderConfig[], config.models) }),
-  };
+  const requestMetrics = new RequestMetrics();
+  // The providers, router and pipeline context of a config: src/reload/generation.ts.
+  let live: LiveConfig;
+  try {
+    live = await LiveConfig.start(config, { platform, logger, metrics: requestMetrics, extraProviders, startedAt: Math.floor(Date.now() / 1000) });
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+  const metrics = new GatewayMetrics(requestMetrics, live, platform);
+  const reload = (next?: Config): Promise<ReloadOutcome> => live.reload(next === undefined
+    ? options.loadConfig ?? (() => Promise.reject(new Error('this server was not started from a config file: there is nothing to re-read')))
+    : async () => next);
 
   const bodyLimit = Math.floor(server.body_limit_mb * 1024 * 1024);
   const requestTimeout = server.request_timeout_s * 1000;
@@ -80,7 +77,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     loggerInstance: logger,
     // Caller endpoints skip Fastify (see listener.ts); health and admin routes are Fastify's.
     serverFactory: (fastifyHandler) => {
-      const http = createServer(endpointListener(context, { endpoints, bodyLimit, logger, closing: () => closing }, fastifyHandler));
+      const http = createServer(endpointListener(() => live.current.context, { endpoints, bodyLimit, logger, closing: () => closing }, fastifyHandler));
       http.keepAliveTimeout = keepAliveTimeout;
       http.requestTimeout = requestTimeout;
       return http;
@@ -111,11 +108,13 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
 
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header(requestIdHeaderFor(req.url), req.id);
-    done();
-  });
-  // The one log line of each request Fastify serves (the pipeline logs its own).
-  app.addHook('onResponse', (req, reply, done) => {
-    req.log.info({ reqId: req.id, method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    // The one log line of each request Fastify serves (the pipeline logs its own), when its
+    // connection lets go of it: a client that left before the answer was sent is a 499.
+    const started = performance.now();
+    reply.raw.once('close', () => {
+      const status = reply.raw.writableFinished ? reply.statusCode : 499;
+      req.log.info({ reqId: req.id, method: req.method, path: req.url.split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request');
+    });
     done();
   });
   app.setErrorHandler((error, req, reply) => {
@@ -130,19 +129,31 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     void reply.code(rendered.status).send(rendered.body);
   });
   app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
-  app.get('/health', async () => ({ status: 'ok' }));
+  void app.register(healthRoutes(live, platform));
   void app.register(adminApi(config, platform));
+  void app.register(operationsApi(config, platform, { live, metrics, reload: () => reload() }));
+  const metricsListener = config.metrics === undefined ? undefined : await startMetricsListener(metrics, config.metrics, logger);
 
-  const close = async (graceMs = server.shutdown_grace_s * 1000): Promise<void> => {
+  const close = async (graceMs = live.current.config.server.shutdown_grace_s * 1000): Promise<void> => {
     closing = true;
     const closed = app.close();
-    const deadline = setTimeout(() => { for (const c of context.inflight) c.abort(); }, graceMs);
+    const deadline = setTimeout(() => live.abortAll(), graceMs);
     await closed;
     clearTimeout(deadline);
-    await Promise.all([...providers.values()].map((p) => p.close()));
-    await context.search.close();
+    if (metricsListener !== undefined) await closeMetricsListener(metricsListener);
+    await live.close();
     await platform.close();
   };
 
-  return { app, context, providers, platform, close };
+  return {
+    app,
+    get context() { return live.current.context; },
+    get providers() { return live.current.providers; },
+    platform,
+    live,
+    metrics,
+    reload,
+    readiness: () => readiness(platform, live.current),
+    close,
+  };
 }

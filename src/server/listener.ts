@@ -28,9 +28,10 @@ export interface ListenerOptions {
  * the request id, the body limit (413), JSON parsing with
  * prototype-poisoning protection (400), 503 while closing; each of those
  * outcomes is handed to the pipeline, which answers in the caller's
- * protocol, records and logs it like any other.
+ * protocol, records and logs it like any other. `current` is the pipeline
+ * context of the config in force (src/reload/live-config.ts).
  */
-export function endpointListener(ctx: PipelineContext, options: ListenerOptions, next: RequestListener): RequestListener {
+export function endpointListener(current: () => PipelineContext, options: ListenerOptions, next: RequestListener): RequestListener {
   const exact = new Map<string, Endpoint>();
   const prefixed: Endpoint[] = [];
   for (const e of options.endpoints) {
@@ -47,8 +48,9 @@ export function endpointListener(ctx: PipelineContext, options: ListenerOptions,
     // On every answer, errors included: the id a client quotes is the one in the log.
     res.setHeader(requestIdHeaderFor(endpoint.path), requestId);
     const ex = new Exchange(endpoint, req, res, requestId, options.logger);
+    // The context current once the body is read (a config reload swaps it): the request keeps it to its end.
     const run = (body: unknown): void => {
-      runPipeline(ctx, ex, body).catch((error: unknown) => { options.logger.error({ err: error, reqId: requestId }, 'pipeline error'); res.destroy(); });
+      runPipeline(current(), ex, body).catch((error: unknown) => { options.logger.error({ err: error, reqId: requestId }, 'pipeline error'); res.destroy(); });
     };
     if (options.closing()) {
       res.setHeader('connection', 'close');
