@@ -87,8 +87,6 @@ export const configSchema = z.object({
   keys: z.array(keySchema).default([]),
   providers: z.array(providerSchema).default([]),
   models: z.array(modelSchema).default([]),
-  /** Retries, backoff and cooldowns: the defaults of every model (docs/routing.md). */
-  routing: routingSchema.default(defaultRouting),
   /** The web search backend for `enable_search`; see docs/search.md. */
   search: searchConfigSchema.optional(),
   /** A listener of its own for `GET /metrics`, served without a key (bind it to a private address); see docs/operations.md. */

@@ -82,8 +82,7 @@ function pipelineContext(config: Config, providers: ReadonlyMap<string, Provider
     budgets: platform.budgets,
     // `usage_ledger: false` records nothing.
     ledger: server.usage_ledger ? platform.storage.ledger : { record: () => {} },
-    // The previous config's router hands over its cooldowns, figures and counters.
-    router: new Router(config.models, providers, logger, providerPricing(configured), { routing: config.routing, redis: platform.redis, previous: previous?.context.router }),
+    router: new Router(config.models, providers, logger, providerPricing(configured)),
     stream: {
       heartbeatMs: server.heartbeat_s * 1000,
       stallMs: server.stream_stall_s * 1000,
