@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { LinguaError } from '../canonical/index.js';
 import type { Config } from '../config/schema.js';
-import { isLoopback } from '../lib/loopback.js';
 import type { Platform } from '../server/platform.js';
-import { adminGuard } from './admin-auth.js';
+import { adminOff, guardAdminRoutes } from './admin-auth.js';
 import { AdminService } from './admin-service.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -20,17 +19,13 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
  */
 export function adminApi(config: Config, platform: Platform): FastifyPluginAsync {
   return async (app) => {
-    const adminKey = config.admin_key;
-    if (adminKey === undefined && !isLoopback(config.server.host)) {
+    if (adminOff(config)) {
       app.log.warn({ host: config.server.host }, 'admin API off: it needs `admin_key` (or LINGUA_ADMIN_KEY) on a host other than loopback');
       app.all('/admin', disabled);
       app.all('/admin/*', disabled);
       return;
     }
-    const guard = adminGuard(adminKey, platform.authThrottle);
-    app.addHook('onRequest', async (req) => guard({ headers: req.headers, address: req.socket.remoteAddress }));
-    // Answers carry secrets (create, rotate) and account data: never kept by a cache.
-    app.addHook('onSend', async (_req, reply) => { void reply.header('cache-control', 'no-store'); });
+    guardAdminRoutes(app, config.admin_key, platform.authThrottle);
     routes(app, new AdminService(platform.storage, platform.budgets));
   };
 }

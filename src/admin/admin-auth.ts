@@ -1,9 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { AuthThrottle } from '../auth/auth-throttle.js';
 import { LinguaError } from '../canonical/index.js';
+import type { Config } from '../config/schema.js';
 import { bearerToken } from '../lib/bearer-token.js';
 import { hostName, isLoopback, isLoopbackAddress } from '../lib/loopback.js';
+
+/** The admin endpoints are off: a server on a non-loopback host without an admin key (docs/admin-api.md). */
+export function adminOff(config: Config): boolean {
+  return config.admin_key === undefined && !isLoopback(config.server.host);
+}
+
+/** Puts the admin guard on every route of this Fastify context, and `cache-control: no-store` on its answers (they carry secrets and account data). */
+export function guardAdminRoutes(app: FastifyInstance, adminKey: string | undefined, throttle: AuthThrottle): void {
+  const guard = adminGuard(adminKey, throttle);
+  app.addHook('onRequest', async (req) => guard({ headers: req.headers, address: req.socket.remoteAddress }));
+  app.addHook('onSend', async (_req, reply) => { void reply.header('cache-control', 'no-store'); });
+}
 
 /** What the admin API's guard looks at in a request. */
 export interface AdminRequest {

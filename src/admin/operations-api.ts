@@ -2,11 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LinguaError } from '../canonical/index.js';
 import type { Config } from '../config/schema.js';
 import { adminHealth } from '../health/admin-health.js';
-import { isLoopback } from '../lib/loopback.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { LiveConfig, ReloadOutcome } from '../reload/live-config.js';
 import type { Platform } from '../server/platform.js';
-import { adminGuard } from './admin-auth.js';
+import { adminOff, guardAdminRoutes } from './admin-auth.js';
 
 export interface Operations {
   live: LiveConfig;
@@ -25,15 +24,13 @@ export interface Operations {
  */
 export function operationsApi(config: Config, platform: Platform, ops: Operations): FastifyPluginAsync {
   return async (app) => {
-    if (config.admin_key === undefined && !isLoopback(config.server.host)) {
+    if (adminOff(config)) {
       app.get('/metrics', async () => {
         throw new LinguaError('permission', 'Metrics need the admin key: set `admin_key` (or LINGUA_ADMIN_KEY), or a `metrics` listener in the config.', { code: 'admin_api_disabled' });
       });
       return;
     }
-    const guard = adminGuard(config.admin_key, platform.authThrottle);
-    app.addHook('onRequest', async (req) => guard({ headers: req.headers, address: req.socket.remoteAddress }));
-    app.addHook('onSend', async (_req, reply) => { void reply.header('cache-control', 'no-store'); });
+    guardAdminRoutes(app, config.admin_key, platform.authThrottle);
 
     app.get('/admin/health', async () => adminHealth(ops.live, platform));
     app.post('/admin/reload', async () => {

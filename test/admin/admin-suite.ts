@@ -300,7 +300,8 @@ export function adminSuite(name: string, database: () => Promise<{ database_url?
       await until(async () => (page = await admin('GET', `/admin/requests?key=${k.id}`)).body.data.length === 3, 'three records of the key');
       const [missing, unpriced, priced] = page!.body.data;
       assert.equal(missing.status, 404);
-      assert.equal(missing.model, 'nope');
+      // An unknown model name is not recorded (it would become a rollup key).
+      assert.equal(missing.model, null);
       assert.equal(unpriced.model, 'm2');
       assert.equal(unpriced.unpriced, true);
       assert.equal(priced.model, 'm1');
@@ -321,18 +322,18 @@ export function adminSuite(name: string, database: () => Promise<{ database_url?
       assert.equal(second.body.has_more, false);
       assert.equal(second.body.next_cursor, null);
       const errors = await admin('GET', `/admin/requests?key=${k.id}&status=404`);
-      assert.deepEqual(errors.body.data.map((r: { model: string }) => r.model), ['nope']);
+      assert.deepEqual(errors.body.data.map((r: { request_id: string }) => r.request_id), [missing.request_id]);
 
       const byModel = await admin('GET', `/admin/usage?key=${k.id}&group_by=model`);
       assert.equal(byModel.status, 200);
-      const row = (m: string) => byModel.body.data.find((r: { group: string }) => r.group === m);
+      const row = (m: string | null) => byModel.body.data.find((r: { group: string | null }) => r.group === m);
       assert.equal(row('m1').requests, 1);
       assert.equal(row('m1').input_tokens, 1000);
       assert.equal(row('m1').cost_usd, 0.006);
       assert.equal(row('m1').unpriced, 0);
       assert.ok(row('m1').latency_p50_ms !== null);
       assert.equal(row('m2').unpriced, 1);
-      assert.equal(row('nope').errors, 1);
+      assert.equal(row(null).errors, 1);
       assert.equal(byModel.body.unpriced, 1);
       assert.match(byModel.body.notice, /without pricing/);
 
