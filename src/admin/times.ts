@@ -13,9 +13,16 @@ const unixSeconds = /^\d{1,12}$/;
 export function parseTime(text: string): number | undefined {
   const t = text.trim();
   if (unixSeconds.test(t)) return Number(t) * 1000;
-  if (!dateOnly.test(t) && !dateTime.test(t)) return undefined;
+  if ((!dateOnly.test(t) && !dateTime.test(t)) || !realDate(t)) return undefined;
   const ms = Date.parse(t.replace(' ', 'T'));
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The date part names a real day (Date.parse turns 2026-02-30 into March 2nd). */
+function realDate(t: string): boolean {
+  const [y, m, d] = [Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
