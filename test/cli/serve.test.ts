@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { runCli } from '../support/cli-process.js';
+import { freePort } from '../support/free-port.js';
 import { until } from '../support/until.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 
 describe('lingua serve', () => {

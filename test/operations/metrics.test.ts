@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { FakeOpenAI } from '../support/fake-openai.js';
+import { freePort } from '../support/free-port.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
 
 const ADMIN_KEY = 'admin-key-for-metrics-tests';
 const CALLER_KEY = 'sk-metrics-caller-key';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('GET /metrics', () => {
   const upstream = new FakeOpenAI();
