@@ -40,6 +40,8 @@ export interface ErrorOptions {
   status?: number;
   /** Seconds a client should wait before trying again. */
   retryAfter?: number;
+  /** The HTTP status an upstream answered, for an error relayed from one (the router's retry decision reads it). */
+  upstreamStatus?: number;
   cause?: unknown;
 }
 
@@ -49,6 +51,7 @@ export class LinguaError extends Error {
   readonly param: string | undefined;
   readonly code: string | undefined;
   readonly retryAfter: number | undefined;
+  readonly upstreamStatus: number | undefined;
 
   constructor(kind: ErrorKind, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -58,6 +61,7 @@ export class LinguaError extends Error {
     this.param = options.param;
     this.code = options.code;
     this.retryAfter = options.retryAfter;
+    this.upstreamStatus = options.upstreamStatus;
   }
 
   /** Worth trying again, on the same or another backend. */

@@ -3,6 +3,7 @@ import { providerFactories } from '../providers/registry.js';
 import { paramRangesSchema } from '../params/param-ranges-schema.js';
 import { searchConfigSchema } from '../search/search-config.js';
 import { pricingSchema } from '../pricing/pricing.js';
+import { defaultRouting, modelIssues, modelRoutingFields, routingSchema } from '../router/routing-config.js';
 
 const serverSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -52,8 +53,8 @@ const keySchema = z.object({
 const modelSchema = z.object({
   /** The name clients ask for. */
   name: z.string().min(1),
-  /** A `providers[].name`. */
-  provider: z.string().min(1),
+  /** A `providers[].name` (or `targets`: several, see docs/routing.md). */
+  provider: z.string().min(1).optional(),
   /** The backend's own model id; defaults to `name`. */
   model: z.string().min(1).optional(),
   owned_by: z.string().default('lingua'),
@@ -67,6 +68,8 @@ const modelSchema = z.object({
   max_output_tokens: z.int().min(1).optional(),
   /** Limits each key has on this model (beside its own and its account's). */
   limits: z.object({ rpm: limitFields.rpm, tpm: limitFields.tpm, max_concurrency: limitFields.max_concurrency }).strict().optional(),
+  /** `targets`, `strategy`, `fallbacks`, `context_fallbacks`, `max_retries`, `retry_budget_s`, `cooldown`: docs/routing.md. */
+  ...modelRoutingFields,
 }).strict();
 
 const providerSchema = z.discriminatedUnion(
@@ -87,6 +90,8 @@ export const configSchema = z.object({
   keys: z.array(keySchema).default([]),
   providers: z.array(providerSchema).default([]),
   models: z.array(modelSchema).default([]),
+  /** Retries, backoff and cooldowns: the defaults of every model (docs/routing.md). */
+  routing: routingSchema.default(defaultRouting),
   /** The web search backend for `enable_search`; see docs/search.md. */
   search: searchConfigSchema.optional(),
   /** A listener of its own for `GET /metrics`, served without a key (bind it to a private address); see docs/operations.md. */
@@ -98,11 +103,7 @@ export const configSchema = z.object({
     if (providers.has(name)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider name '${name}'` });
     providers.add(name);
   });
-  config.models.forEach((m, i) => {
-    if (!providers.has(m.provider)) {
-      ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `no provider named '${m.provider}' (known: ${[...providers].join(', ') || 'none'})` });
-    }
-  });
+  for (const issue of modelIssues(config.models, providers)) ctx.addIssue({ code: 'custom', ...issue });
   const keys = new Set<string>();
   config.keys.forEach((k, i) => {
     if (keys.has(k.key)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'key'], message: 'the same key is listed twice' });

@@ -143,6 +143,7 @@ export class LiveConfig {
     const providers = new Set(all.flatMap((g) => [...g.providers.values()]));
     await Promise.all([...providers].map((p) => p.close()));
     await Promise.all(all.map((g) => g.context.search.close()));
+    await Promise.all(all.map((g) => g.context.router.close()));
   }
 }
 

@@ -1,62 +1,74 @@
-import { flattenBatches, LinguaError, singleBatches, type ChatRequest, type EventBatches, type EventStream } from '../canonical/index.js';
+import type { Redis } from 'ioredis';
+import { flattenBatches, LinguaError, WholeAnswer, type ChatRequest, type EventBatches, type EventStream } from '../canonical/index.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
-import type { Provider, ProviderCall } from '../providers/provider.js';
-import { Pricing, type PricingConfig } from '../pricing/pricing.js';
+import type { PricingConfig } from '../pricing/pricing.js';
+import type { Provider } from '../providers/provider.js';
+import { asLinguaError } from './as-lingua-error.js';
+import { deploymentBatches, FirstBatchWatch, readWhole, retryingBatches, retryingWhole, type AttemptTrace } from './attempts.js';
+import type { CooldownStore } from './cooldowns.js';
+import { buildModels, type ModelEntry } from './model-entry.js';
+import { requestModels, type ModelPermission } from './request-models.js';
+import { RouteRun, type RouteServices } from './route-run.js';
+import { RouterMemory } from './router-memory.js';
+import { routerState, type RouterState } from './router-state.js';
+import { defaultRouting, type RoutingConfig } from './routing-config.js';
 
-/** One place a model is served: a provider and the model id it knows. */
-export interface Deployment {
-  provider: Provider;
-  upstreamModel: string;
-}
-
-export interface ModelEntry {
-  name: string;
-  ownedBy: string;
-  deployments: Deployment[];
-  /** What its tokens cost (the model's `pricing`, else its provider's); absent: unpriced. */
-  pricing?: Pricing;
-  contextLength?: number;
-  maxOutputTokens?: number;
-  /** Limits each key has on this model. */
-  limits?: { rpm?: number; tpm?: number; maxConcurrency?: number };
-}
+export { asLinguaError } from './as-lingua-error.js';
+export type { Deployment, ModelEntry } from './model-entry.js';
+export type { ModelRouteState, RouterState, TargetRouteState } from './router-state.js';
+export { RouterMemory } from './router-memory.js';
 
 /** Told of each deployment a request is tried on (the usage record's target and attempts). */
-export interface RouteTrace {
-  attempt(deployment: Deployment): void;
+export interface RouteTrace extends AttemptTrace {
+  /** The caller, whose key must allow each model the request names in `models` (the Exchange's `caller`). */
+  readonly caller?: { readonly models: ModelPermission } | undefined;
+}
+
+export interface RouterOptions {
+  /** The top-level `routing` (defaults when absent). */
+  routing?: RoutingConfig;
+  /** The platform's Redis (with `redis_url`): cooldowns shared by every instance. */
+  redis?: Redis | undefined;
+  /** The router of the config this one replaces (a reload): its breakers, figures and counters carry on here. */
+  previous?: Router | undefined;
+  /** Cooldowns kept elsewhere (tests); default: Redis when given, else memory. */
+  cooldowns?: CooldownStore;
+  /** Where weighted picks and jitter draw from (tests pass a fixed sequence). */
+  random?: () => number;
 }
 
 /**
- * Maps public model names to deployments and runs a request on them. A
- * retryable failure before the first event moves on to the next deployment
- * (a fallback); once an event reached the client, a failure is final.
+ * Maps public model names to their targets and runs a request on them
+ * (docs/routing.md): balancing by the model's strategy, retries with
+ * backoff, fallback models, per-target circuit breakers. Every decision is
+ * made before the first batch reaches the client; after it, a failure is
+ * final. A model with one healthy target and a request without `models`
+ * takes the fast path: the provider's batches as they are, with one
+ * reaction on the first.
  */
 export class Router {
-  readonly #models = new Map<string, ModelEntry>();
+  readonly #models: Map<string, ModelEntry>;
   readonly #logger: Logger;
+  readonly #memory: RouterMemory;
+  readonly #cooldowns: CooldownStore;
+  readonly #services: RouteServices;
 
   /** `providerPricing`: each provider's default `pricing`, for models that set none. */
-  constructor(models: readonly ModelConfig[], providers: ReadonlyMap<string, Provider>, logger: Logger, providerPricing: ReadonlyMap<string, PricingConfig> = new Map()) {
+  constructor(models: readonly ModelConfig[], providers: ReadonlyMap<string, Provider>, logger: Logger, providerPricing: ReadonlyMap<string, PricingConfig> = new Map(), options: RouterOptions = {}) {
+    const routing = options.routing ?? defaultRouting;
     this.#logger = logger;
-    for (const m of models) {
-      const provider = providers.get(m.provider);
-      if (provider === undefined) throw new Error(`model '${m.name}': no provider '${m.provider}'`);
-      let entry = this.#models.get(m.name);
-      if (entry === undefined) {
-        entry = { name: m.name, ownedBy: m.owned_by, deployments: [] };
-        this.#models.set(m.name, entry);
-      }
-      entry.deployments.push({ provider, upstreamModel: m.model ?? m.name });
-      const pricing = m.pricing ?? providerPricing.get(m.provider);
-      if (entry.pricing === undefined && pricing !== undefined) entry.pricing = new Pricing(pricing);
-      entry.contextLength ??= m.context_length;
-      entry.maxOutputTokens ??= m.max_output_tokens;
-      if (entry.limits === undefined && m.limits !== undefined) {
-        entry.limits = { rpm: m.limits.rpm, tpm: m.limits.tpm, maxConcurrency: m.limits.max_concurrency };
-      }
-    }
+    this.#memory = (options.previous === undefined ? undefined : options.previous.#memory) ?? new RouterMemory({ routing, redis: options.redis, logger, cooldowns: options.cooldowns });
+    this.#memory.holder = this;
+    this.#cooldowns = this.#memory.cooldowns;
+    this.#models = buildModels(models, providers, providerPricing, routing, this.#memory);
+    this.#services = {
+      cooldowns: this.#cooldowns,
+      logger,
+      random: options.random ?? Math.random,
+      model: (name) => this.#models.get(name),
+    };
   }
 
   models(): ModelEntry[] {
@@ -76,54 +88,57 @@ export class Router {
     return flattenBatches(this.batches(entry, request, abort, trace));
   }
 
-  /** The events in batches; a single deployment's batches are passed on as they are. */
+  /**
+   * The events of the request in batches. Throws at once (a 400, 404 or
+   * 403 naming `models`) when the request's own fallbacks are not usable.
+   */
   batches(entry: ModelEntry, request: ChatRequest, abort: AbortSource, trace?: RouteTrace): EventBatches {
-    const { deployments } = entry;
-    if (deployments.length === 1) {
-      trace?.attempt(deployments[0]!);
-      return deploymentBatches(deployments[0]!, request, abort);
+    const only = entry.deployments.length === 1 ? entry.deployments[0]! : undefined;
+    if (only === undefined || 'models' in request.extra || this.#cooldowns.until(only.health.id) !== undefined) {
+      return this.#routed(entry, request, abort, trace);
     }
-    return this.#withFallback(entry, request, abort, trace);
-  }
-
-  async *#withFallback(entry: ModelEntry, request: ChatRequest, abort: AbortSource, trace: RouteTrace | undefined): EventBatches {
-    const { deployments } = entry;
-    for (let i = 0; i < deployments.length; i++) {
-      const d = deployments[i]!;
-      let started = false;
-      trace?.attempt(d);
-      try {
-        for await (const batch of deploymentBatches(d, request, abort)) {
-          started = true;
-          yield batch;
-        }
-        return;
-      } catch (error) {
-        const failure = asLinguaError(error, this.#logger);
-        if (started || !failure.retryable || abort.aborted || i === deployments.length - 1) throw failure;
-        this.#logger.warn({ model: entry.name, provider: d.provider.name, status: failure.status, err: failure.message }, 'deployment failed; trying the next one');
-      }
+    trace?.attempt(only);
+    only.health.attempts++;
+    const first = deploymentBatches(only, request, abort);
+    if (!request.stream) {
+      return new WholeAnswer(() => {
+        const t0 = performance.now();
+        return readWhole(first).then((events) => {
+          only.health.observe(performance.now() - t0, false);
+          return events;
+        }, (error: unknown) => retryingWhole(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false }));
+      });
     }
+    return new FirstBatchWatch(first, only, (error) => retryingBatches(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false }));
+  }
+
+  /** Each model's targets with their health, figures and counters (this instance's). */
+  state(): RouterState {
+    return routerState(this.#models.values(), this.#cooldowns);
+  }
+
+  /** Re-reads cooldowns other instances changed (Redis; done every `cooldown_sync_ms` anyway). */
+  sync(): Promise<void> {
+    return this.#cooldowns.sync();
+  }
+
+  /** Stops following shared cooldowns; a router whose config was replaced leaves them to its successor. */
+  async close(): Promise<void> {
+    if (this.#memory.holder === this) await this.#memory.close();
+  }
+
+  /** The run after the fast path's first attempt failed. */
+  #run(entry: ModelEntry, request: ChatRequest, abort: AbortSource): RouteRun {
+    const run = new RouteRun(this.#services, entry, request, abort, undefined);
+    run.started();
+    return run;
+  }
+
+  #routed(entry: ModelEntry, request: ChatRequest, abort: AbortSource, trace: RouteTrace | undefined): EventBatches {
+    let fallbacks: ModelEntry[] | undefined;
+    if ('models' in request.extra) ({ request, models: fallbacks } = requestModels(request, entry, (name) => this.resolve(name), trace?.caller?.models));
+    const run = new RouteRun(this.#services, entry, request, abort, fallbacks);
+    return request.stream ? retryingBatches(run, this.#services, trace) : new WholeAnswer(() => retryingWhole(run, this.#services, trace));
   }
 }
 
-function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
-  const call = new Call(request, d.upstreamModel, abort);
-  return d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
-}
-
-/** A provider call whose AbortSignal is built only if the provider reads it. */
-class Call implements ProviderCall {
-  constructor(readonly request: ChatRequest, readonly model: string, readonly abort: AbortSource) {}
-
-  get signal(): AbortSignal {
-    return this.abort.signal;
-  }
-}
-
-/** Anything thrown as a LinguaError; an unexpected error is logged and hidden behind a 500. */
-export function asLinguaError(error: unknown, logger: Logger): LinguaError {
-  if (error instanceof LinguaError) return error;
-  logger.error({ err: error }, 'unexpected error');
-  return new LinguaError('internal', 'The server had an error while processing your request.', { cause: error });
-}

@@ -105,10 +105,11 @@ function directPlan(request: ChatRequest): SearchPlan {
  */
 export function nativeSearchModels(
   providers: ReadonlyArray<{ name: string; native_search?: unknown }>,
-  models: ReadonlyArray<{ name: string; provider: string }>,
+  models: ReadonlyArray<{ name: string; provider?: string | undefined; targets?: ReadonlyArray<{ provider: string }> | undefined }>,
 ): Set<string> {
   const nativeProviders = new Set(providers.filter((p) => p.native_search === true).map((p) => p.name));
-  const native = new Set(models.filter((m) => nativeProviders.has(m.provider)).map((m) => m.name));
-  for (const m of models) if (!nativeProviders.has(m.provider)) native.delete(m.name);
+  const served = models.flatMap((m) => (m.targets ?? [{ provider: m.provider ?? '' }]).map((t) => ({ name: m.name, provider: t.provider })));
+  const native = new Set(served.filter((m) => nativeProviders.has(m.provider)).map((m) => m.name));
+  for (const m of served) if (!nativeProviders.has(m.provider)) native.delete(m.name);
   return native;
 }

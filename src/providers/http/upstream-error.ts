@@ -1,4 +1,5 @@
 import { LinguaError, kindForStatus } from '../../canonical/index.js';
+import { saysContextTooLong } from './context-length.js';
 
 /**
  * The error for an upstream's non-2xx answer. 4xx are the caller's fault and
@@ -15,13 +16,23 @@ export function upstreamStatusError(provider: string, status: number, bodyText: 
   const detail = parseErrorBody(bodyText);
   const message = detail.message ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
   if (status === 401 || status === 403) {
-    return new LinguaError('upstream', `upstream provider '${provider}' refused this server's credentials (HTTP ${status}): ${message}`, { code: 'upstream_credentials_refused' });
+    return new LinguaError('upstream', `upstream provider '${provider}' refused this server's credentials (HTTP ${status}): ${message}`, { code: 'upstream_credentials_refused', upstreamStatus: status });
   }
   if (status >= 400 && status < 500) {
-    return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code: detail.code, retryAfter });
+    // One code for a request too long for the model's context, whatever the upstream calls it: the router's `context_fallbacks` read it.
+    const code = saysContextTooLong(status, detail) ? 'context_length_exceeded' : detail.code;
+    return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code, retryAfter, upstreamStatus: status });
   }
   const kind = status === 503 || status === 504 || status === 529 ? kindForStatus(status) : 'upstream';
-  return new LinguaError(kind, `upstream provider '${provider}' failed with HTTP ${status}: ${message}`, { code: detail.code, retryAfter });
+  return new LinguaError(kind, `upstream provider '${provider}' failed with HTTP ${status}: ${message}`, { code: detail.code, retryAfter, upstreamStatus: status });
+}
+
+/** A `retry-after-ms` header (OpenAI's, Azure's: milliseconds) as seconds. */
+export function parseRetryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
 }
 
 /** A `retry-after` header (seconds, or an HTTP date) as seconds from now. */
@@ -34,7 +45,7 @@ export function parseRetryAfter(header: string | string[] | undefined, now = Dat
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
-interface ErrorDetail { message?: string; param?: string; code?: string }
+interface ErrorDetail { message?: string; param?: string; code?: string; type?: string }
 
 /** Reads OpenAI `{error:{message,param,code}}`, Anthropic `{error:{type,message}}` and `{message}` bodies. */
 function parseErrorBody(text: string): ErrorDetail {
@@ -48,6 +59,7 @@ function parseErrorBody(text: string): ErrorDetail {
   if (message !== undefined) out.message = message;
   if (typeof inner.param === 'string') out.param = inner.param;
   if (typeof inner.code === 'string') out.code = inner.code;
+  if (typeof inner.type === 'string') out.type = inner.type;
   return out;
 }
 

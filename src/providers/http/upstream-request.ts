@@ -3,7 +3,7 @@ import { clientClosed, LinguaError } from '../../canonical/index.js';
 import type { AbortWatch } from '../../lib/abort-source.js';
 import { SseDecoder, SseEventTooLarge, type ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { UpstreamLimits } from './upstream-config.js';
-import { parseRetryAfter, upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
+import { parseRetryAfter, parseRetryAfterMs, upstreamConnectionError, upstreamStatusError, upstreamTimeoutError } from './upstream-error.js';
 
 export interface UpstreamPost {
   provider: string;
@@ -196,7 +196,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return; // 1xx: the real answer follows
     if (statusCode >= 300) {
       this.#errorStatus = statusCode;
-      this.#retryAfter = parseRetryAfter(headers['retry-after']);
+      this.#retryAfter = parseRetryAfterMs(headers['retry-after-ms']) ?? parseRetryAfter(headers['retry-after']);
       return;
     }
     this.#response = { statusCode, headers };

@@ -1,0 +1,152 @@
+import { singleBatches, WholeAnswer, type ChatRequest, type EventBatches, type StreamEvent } from '../canonical/index.js';
+import type { AbortSource } from '../lib/abort-source.js';
+import type { ProviderCall } from '../providers/provider.js';
+import { asLinguaError } from './as-lingua-error.js';
+import type { Deployment } from './model-entry.js';
+import type { Failure, RouteRun, RouteServices } from './route-run.js';
+
+/** Told of each deployment a request is tried on (the usage record's target and attempts). */
+export interface AttemptTrace {
+  attempt(deployment: Deployment): void;
+}
+
+/** One call of a deployment's provider. */
+export function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
+  const call = new Call(request, d.upstreamModel, abort);
+  return d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
+}
+
+/** A provider call whose AbortSignal is built only if the provider reads it. */
+class Call implements ProviderCall {
+  constructor(readonly request: ChatRequest, readonly model: string, readonly abort: AbortSource) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+}
+
+/**
+ * A whole answer's events: nothing reaches the client before the answer is
+ * complete, so a failure anywhere in it can still be retried.
+ */
+export async function readWhole(batches: EventBatches): Promise<readonly StreamEvent[]> {
+  if (batches instanceof WholeAnswer) return batches.read();
+  const events: StreamEvent[] = [];
+  for await (const batch of batches) {
+    for (const e of batch) {
+      if (e.type === 'error') throw e.error;
+      events.push(e);
+    }
+  }
+  return events;
+}
+
+/** Starts an attempt: traced, counted; true when it counts as in flight (`end` then uncounts it). */
+function begin(d: Deployment, trace: AttemptTrace | undefined): boolean {
+  trace?.attempt(d);
+  d.health.attempts++;
+  if (!d.health.countsInflight) return false;
+  d.health.inflight++;
+  return true;
+}
+
+function end(d: Deployment, counted: boolean): void {
+  if (counted) d.health.inflight--;
+}
+
+/** A streaming request's batches, attempt after attempt, until one yields its first batch; after that its failures are final. */
+export async function* retryingBatches(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): EventBatches {
+  for (;;) {
+    const { d, probe } = await run.next(failure);
+    const counted = begin(d, trace);
+    const t0 = performance.now();
+    let started = false;
+    try {
+      for await (const batch of deploymentBatches(d, run.request, run.abort)) {
+        if (!started) {
+          const first = batch[0];
+          if (first?.type === 'error') throw first.error;
+          started = true;
+          d.health.observe(performance.now() - t0, true);
+          if (probe) await s.cooldowns.succeed(d.health.id);
+        }
+        yield batch;
+      }
+      return;
+    } catch (error) {
+      const e = asLinguaError(error, s.logger);
+      if (started) throw e;
+      failure = { d, error: e, probe };
+    } finally {
+      end(d, counted);
+    }
+  }
+}
+
+/** A non-streaming request's events, attempt after attempt, until one answers whole. */
+export async function retryingWhole(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): Promise<readonly StreamEvent[]> {
+  for (;;) {
+    const { d, probe } = await run.next(failure);
+    const counted = begin(d, trace);
+    const t0 = performance.now();
+    try {
+      const events = await readWhole(deploymentBatches(d, run.request, run.abort));
+      d.health.observe(performance.now() - t0, false);
+      if (probe) await s.cooldowns.succeed(d.health.id);
+      return events;
+    } catch (error) {
+      failure = { d, error: asLinguaError(error, s.logger), probe };
+    } finally {
+      end(d, counted);
+    }
+  }
+}
+
+/**
+ * The fast path's first attempt on a model's one healthy target: the
+ * provider's batches passed on as they are, with one reaction on the first
+ * `next()` (its time, and a failure handed to `recover`, which goes on
+ * with retries and fallbacks). After the first batch, `next()` is the
+ * provider's own: no extra promise per batch.
+ */
+export class FirstBatchWatch implements AsyncIterableIterator<readonly StreamEvent[]> {
+  #it: AsyncIterator<readonly StreamEvent[]> | undefined;
+  #watching = true;
+  #t0 = 0;
+
+  constructor(
+    readonly source: EventBatches,
+    readonly d: Deployment,
+    readonly recover: (error: unknown) => EventBatches,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<readonly StreamEvent[]>> {
+    if (!this.#watching) return this.#it?.next() ?? Promise.resolve({ done: true, value: undefined });
+    const it = this.#it ??= this.source[Symbol.asyncIterator]();
+    this.#t0 = performance.now();
+    return it.next().then((step) => {
+      if (!step.done && step.value[0]?.type === 'error') {
+        void it.return?.()?.catch(() => {});
+        return this.#recover(step.value[0].error);
+      }
+      this.#watching = false;
+      this.d.health.observe(performance.now() - this.#t0, true);
+      return step;
+    }, (error: unknown) => this.#recover(error));
+  }
+
+  return(value?: unknown): Promise<IteratorResult<readonly StreamEvent[]>> {
+    this.#watching = false;
+    return this.#it?.return?.(value) ?? Promise.resolve({ done: true, value: undefined });
+  }
+
+  #recover(error: unknown): Promise<IteratorResult<readonly StreamEvent[]>> {
+    this.#watching = false;
+    const it = this.#it = this.recover(error)[Symbol.asyncIterator]();
+    return it.next();
+  }
+}
