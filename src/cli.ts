@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { whyNot, type Readiness } from './health/readiness.js';
-import { serve } from './serve.js';
 import { adminCommands } from './cli/admin-commands.js';
 import { addLocalModels } from './providers/llama-cpp/zero-config.js';
 
@@ -37,6 +36,8 @@ async function runServe(options: ServeOptions): Promise<void> {
     await addLocalModels(next, options);
     return next;
   };
+  // Loaded here, not at the top: the admin commands (`lingua keys`, …) start faster without the server's modules.
+  const { serve } = await import('./serve.js');
   const { lingua, url, logger } = await serve(config, undefined, { loadConfig: reread });
   // Signals are handled before anything is printed: a script may send one as soon as it reads the URL.
   let stopping = false;

@@ -1,4 +1,5 @@
-import { periodBounds, type BudgetScope, type BudgetStatus, type BudgetStore } from '../limits/index.js';
+import { periodBounds } from '../limits/budget-period.js';
+import type { BudgetScope, BudgetStatus, BudgetStore } from '../limits/index.js';
 import type { UsageQueries } from '../storage/index.js';
 
 /** Where the admin service reads a budget's figures: a server's BudgetStore, or the ledger alone. */
