@@ -9,7 +9,7 @@ import { formatPath } from './format-path.js';
 export function validationError(error: z.ZodError): LinguaError {
   const first = error.issues[0];
   if (first === undefined) return new LinguaError('invalid_request', 'Invalid request body.');
-  const issue = deepest(first);
+  const issue = deepestIssue(first);
   const param = formatPath(issue.path);
   return new LinguaError('invalid_request', describeIssue(issue, param), { param: param || undefined, code: 'invalid_request_error' });
 }
@@ -17,8 +17,10 @@ export function validationError(error: z.ZodError): LinguaError {
 /**
  * For a value that matched no branch of a union (`string | parts[]`), the
  * issue of the branch that got furthest: it names the field actually wrong.
+ * A value of the wrong type for every branch gets one `invalid_type` issue
+ * whose `expected` names them all (`string or array`).
  */
-function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+export function deepestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
   // Deeper is better; at equal depth, a branch of the right type beats a type mismatch.
   const score = (i: z.core.$ZodIssue) => i.path.length * 2 + (i.code === 'invalid_type' ? 0 : 1);
@@ -33,7 +35,7 @@ function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
     const expected = issue.errors.map((b) => (b[0] as { expected?: string } | undefined)?.expected).filter((e) => e !== undefined);
     return { ...best, path: issue.path, expected: [...new Set(expected)].join(' or ') } as z.core.$ZodIssue;
   }
-  return deepest({ ...best, path: [...issue.path, ...best.path], } as z.core.$ZodIssue);
+  return deepestIssue({ ...best, path: [...issue.path, ...best.path], } as z.core.$ZodIssue);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, param: string): string {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { compileCheck } from '../../src/lib/compiled-check.js';
+import { anthropicBounds, messagesRequestSchema } from '../../src/protocols/anthropic/request-schema.js';
 import { chatCompletionRequestSchema, openAIBounds } from '../../src/protocols/openai/request-schema.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -66,31 +67,79 @@ function* mutations(body: Json): Generator<Json> {
   }
 }
 
-test('the compiled check of the chat request agrees with zod on valid bodies and on every one-change mutation of them', () => {
-  const check = compileCheck(chatCompletionRequestSchema);
+/** The compiled check of `schema` and zod agree on each body of `corpus` and on every one-change mutation of it. */
+function agreeOnMutations(schema: z.ZodType, corpus: Json[], atLeast: number): void {
+  const check = compileCheck(schema);
   let checked = 0;
   let rejected = 0;
-  for (const body of valid) {
+  for (const body of corpus) {
     assert.equal(check(body), true, `valid body rejected: ${JSON.stringify(body)}`);
-    assert.equal(chatCompletionRequestSchema.safeParse(body).success, true);
+    assert.equal(schema.safeParse(body).success, true);
     for (const mutated of mutations(body)) {
-      const byZod = chatCompletionRequestSchema.safeParse(mutated).success;
+      const byZod = schema.safeParse(mutated).success;
       assert.equal(check(mutated), byZod, `compiled check and zod disagree on ${JSON.stringify(mutated)}`);
       checked++;
       if (!byZod) rejected++;
     }
   }
   // The corpus really exercises rejection (and acceptance) at depth.
-  assert.ok(checked > 1500, `only ${checked} mutations`);
+  assert.ok(checked > atLeast, `only ${checked} mutations`);
   assert.ok(rejected > checked / 3 && rejected < checked, `${rejected} of ${checked} rejected`);
+}
+
+test('the compiled check of the chat request agrees with zod on valid bodies and on every one-change mutation of them', () => {
+  agreeOnMutations(chatCompletionRequestSchema, valid, 1500);
 });
 
+/** Anthropic Messages requests that use every part of its schema. */
+const validMessages: Json[] = [
+  { model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
+  {
+    model: 'm',
+    max_tokens: 4096,
+    system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } }, { type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: 'sig' }, { type: 'redacted_thinking', data: 'r' }, { type: 'text', text: 'a' }, { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'r' }], is_error: false }, { type: 'tool_result', tool_use_id: 't1', content: 'r' }] },
+      { role: 'system', content: 'late system text' },
+    ],
+    stream: true,
+    stop_sequences: ['END'],
+    temperature: 0.5,
+    top_p: 1,
+    top_k: 5,
+    metadata: { user_id: 'u' },
+    tools: [{ name: 'f', description: 'd', input_schema: { type: 'object', properties: {} }, strict: true, cache_control: { type: 'ephemeral' } }],
+    tool_choice: { type: 'tool', name: 'f', disable_parallel_tool_use: true },
+    thinking: { type: 'enabled', budget_tokens: 2048 },
+    output_config: { effort: 'high', format: { type: 'json_schema', schema: { type: 'object' } } },
+    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+  },
+  { model: 'm', max_tokens: 1, system: 'be brief', messages: [{ role: 'user', content: [] }], tool_choice: { type: 'none' }, thinking: { type: 'adaptive', display: 'omitted' } },
+];
+
+test('the compiled check of the Anthropic request agrees with zod on valid bodies and on every one-change mutation of them', () => {
+  agreeOnMutations(messagesRequestSchema, validMessages, 1500);
+});
+
+const many = <T>(n: number, item: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => item(i));
+
+/** Each field set to `value(bound)` is valid and to `value(bound + 1)` is not, for zod and the compiled check alike. */
+function agreeAtBounds(schema: z.ZodType, base: Record<string, Json>, fields: Array<[string, (n: number) => Json, number]>): void {
+  const check = compileCheck(schema);
+  for (const [field, value, bound] of fields) {
+    for (const [n, valid] of [[bound, true], [bound + 1, false]] as const) {
+      const body = { ...base, [field]: value(n) };
+      assert.equal(schema.safeParse(body).success, valid, `zod on ${field} at ${n}`);
+      assert.equal(check(body), valid, `the compiled check on ${field} at ${n}`);
+    }
+  }
+}
+
 test('the compiled check and zod agree at the request bounds and just past them', () => {
-  const check = compileCheck(chatCompletionRequestSchema);
-  const many = <T>(n: number, item: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => item(i));
-  const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
   const tool = (i: number) => ({ type: 'function', function: { name: `f${i}` } });
-  const fields: Array<[string, (n: number) => Json, number]> = [
+  agreeAtBounds(chatCompletionRequestSchema, { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, [
     ['stop', (n) => many(n, () => 's'), openAIBounds.stop],
     ['stop', (n) => 'x'.repeat(n), openAIBounds.stopLength],
     ['tools', (n) => many(n, tool), openAIBounds.tools],
@@ -100,14 +149,17 @@ test('the compiled check and zod agree at the request bounds and just past them'
     ['metadata', (n) => ({ k: 'v'.repeat(n) }), openAIBounds.metadataValue],
     ['messages', (n) => many(n, () => ({ role: 'user', content: 'x' })), openAIBounds.messages],
     ['messages', (n) => [{ role: 'user', content: many(n, () => ({ type: 'text', text: 'x' })) }], openAIBounds.parts],
-  ];
-  for (const [field, value, bound] of fields) {
-    for (const [n, valid] of [[bound, true], [bound + 1, false]] as const) {
-      const body = { ...base, [field]: value(n) };
-      assert.equal(chatCompletionRequestSchema.safeParse(body).success, valid, `zod on ${field} at ${n}`);
-      assert.equal(check(body), valid, `the compiled check on ${field} at ${n}`);
-    }
-  }
+  ]);
+  agreeAtBounds(messagesRequestSchema, { model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }, [
+    ['stop_sequences', (n) => many(n, () => 's'), anthropicBounds.stopSequences],
+    ['stop_sequences', (n) => ['x'.repeat(n)], anthropicBounds.stopLength],
+    ['tools', (n) => many(n, (i) => ({ name: `f${i}`, input_schema: { type: 'object' } })), anthropicBounds.tools],
+    ['model', (n) => 'm'.repeat(n), anthropicBounds.model],
+    ['system', (n) => many(n, () => ({ type: 'text', text: 's' })), anthropicBounds.blocks],
+    ['messages', (n) => many(n, () => ({ role: 'user', content: 'x' })), anthropicBounds.messages],
+    ['messages', (n) => [{ role: 'user', content: many(n, () => ({ type: 'text', text: 'x' })) }], anthropicBounds.blocks],
+    ['messages', (n) => [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: many(n, () => ({ type: 'text', text: 'x' })) }] }], anthropicBounds.blocks],
+  ]);
 });
 
 test('a valid body passes unchanged: what zod returns equals the input', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { safeParseReporting } from '../../src/lib/validation-error.js';
+import { deepestIssue, safeParseReporting } from '../../src/lib/validation-error.js';
 import { messagesRequestSchema } from '../../src/protocols/anthropic/request-schema.js';
 import { chatCompletionRequestSchema } from '../../src/protocols/openai/request-schema.js';
 
@@ -13,8 +13,9 @@ test('a body bad in every element: only its first problem is reported, with its 
   });
   assert.equal(anthropic.success, false);
   assert.equal(anthropic.error!.issues.length, 1);
-  assert.deepEqual(anthropic.error!.issues[0]!.path, ['messages', 0, 'content', 0, 'text']);
-  assert.equal((anthropic.error!.issues[0] as { input?: unknown }).input, 1);
+  const issue = deepestIssue(anthropic.error!.issues[0]!);
+  assert.deepEqual(issue.path, ['messages', 0, 'content', 0, 'text']);
+  assert.equal((issue as { input?: unknown }).input, 1);
 
   const openai = safeParseReporting(chatCompletionRequestSchema, { model: 'm', messages: many(50_000, () => ({ role: 'user', content: 1 })) });
   assert.equal(openai.success, false);
@@ -22,8 +23,9 @@ test('a body bad in every element: only its first problem is reported, with its 
   assert.deepEqual(openai.error!.issues[0]!.path, ['messages', 0, 'content']);
 });
 
-test('a valid body parses to its value', () => {
-  const parsed = safeParseReporting(messagesRequestSchema, { model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+test('a valid body parses to itself', () => {
+  const body = { model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] };
+  const parsed = safeParseReporting(messagesRequestSchema, body);
   assert.equal(parsed.success, true);
-  assert.deepEqual(parsed.data!.messages, [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
+  assert.deepEqual(parsed.data, body);
 });

@@ -1,5 +1,6 @@
 import type { ChatRequest, ReasoningEffort, ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import type { z } from 'zod';
+import { compileCheck } from '../../lib/compiled-check.js';
 import { safeParseReporting } from '../../lib/validation-error.js';
 import {
   countTokensRequestSchema, knownFields, messagesRequestSchema,
@@ -10,7 +11,7 @@ import { anthropicInvalid, anthropicValidationError } from './validation-error.j
 
 /** An Anthropic Messages body as a canonical request; bad input throws a 400 naming the field. */
 export function decodeMessagesRequest(body: unknown): ChatRequest {
-  const r = parse(messagesRequestSchema, body);
+  const r = parse(messagesRequestSchema, isValidMessages, body);
   const request = promptRequest(r);
   request.stream = r.stream === true;
   // Anthropic streams always end with usage.
@@ -30,7 +31,7 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
  * a Messages body it holds is checked as `/v1/messages` checks it.
  */
 export function decodeCountTokensRequest(body: unknown): ChatRequest {
-  const r = parse(countTokensRequestSchema, body);
+  const r = parse(countTokensRequestSchema, isValidCount, body);
   const request = promptRequest(r);
   if (r.max_tokens !== undefined) checkThinkingBudget(request, r.max_tokens);
   return request;
@@ -43,13 +44,22 @@ function checkThinkingBudget(request: ChatRequest, maxTokens: number): void {
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+const isValidMessages = compileCheck(messagesRequestSchema);
+const isValidCount = compileCheck(countTokensRequestSchema);
+
+/**
+ * A body the compiled check accepts is used as it stands (the schema
+ * changes nothing it parses); zod runs only on a body it rejects, for the
+ * 400 that names the field.
+ */
+function parse<S extends z.ZodType>(schema: S, isValid: (value: unknown) => value is z.output<S>, body: unknown): z.output<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw anthropicInvalid('', 'The request body must be a JSON object.');
   }
   for (const key of Object.keys(body)) {
     if (!knownFields.has(key)) throw anthropicInvalid(key, 'Extra inputs are not permitted');
   }
+  if (isValid(body)) return body;
   const parsed = safeParseReporting(schema, body);
   if (!parsed.success) throw anthropicValidationError(parsed.error);
   return parsed.data;

@@ -4,7 +4,10 @@ import { z } from 'zod';
  * The Anthropic Messages request, as the API documents it. Blocks keep
  * fields Lingua does not read (`cache_control`, `citations`, …); unknown
  * top-level fields are refused by the decoder unless listed in
- * `ignoredFields`. A string where blocks may stand is read as one text block.
+ * `ignoredFields`. A string where blocks may stand (`content`, `system`)
+ * is kept as it is, and read as one text block by the decoder: the schema
+ * changes nothing it parses, so that the decoder's compiled check
+ * (src/lib/compiled-check.ts) can stand in for it on valid bodies.
  */
 
 /**
@@ -34,9 +37,8 @@ export const anthropicBounds = {
   stopLength: 1_024,
 } as const;
 
-const blockList = <T extends z.ZodType>(block: T) => z.array(block).max(anthropicBounds.blocks);
-
-const asBlocks = (value: unknown): unknown => typeof value === 'string' ? [{ type: 'text', text: value }] : value;
+/** A string (one text block) or a list of blocks. */
+const textOrBlocks = <T extends z.ZodType>(block: T) => z.union([z.string(), z.array(block).max(anthropicBounds.blocks)]);
 
 const cacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).nullish() }).loose().nullish();
 
@@ -66,7 +68,7 @@ const toolUseBlock = z.object({
 const toolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: z.preprocess(asBlocks, blockList(z.discriminatedUnion('type', [textBlock, imageBlock]))).optional(),
+  content: textOrBlocks(z.discriminatedUnion('type', [textBlock, imageBlock])).optional(),
   is_error: z.boolean().nullish(),
   cache_control: cacheControl,
 }).loose();
@@ -84,7 +86,7 @@ const contentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, toolUs
 
 const message = z.object({
   role: z.enum(['user', 'assistant', 'system']),
-  content: z.preprocess(asBlocks, blockList(contentBlock)),
+  content: textOrBlocks(contentBlock),
 }).loose();
 
 const tool = z.object({
@@ -119,7 +121,7 @@ const outputConfig = z.object({
 const promptFields = {
   model: z.string().min(1).max(anthropicBounds.model),
   messages: z.array(message).min(1).max(anthropicBounds.messages),
-  system: z.preprocess(asBlocks, blockList(textBlock)).optional(),
+  system: textOrBlocks(textBlock).optional(),
   tools: z.array(tool).max(anthropicBounds.tools).nullish(),
   tool_choice: toolChoice.nullish(),
   thinking: thinking.nullish(),
@@ -156,6 +158,7 @@ export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 export type AnthropicMessage = z.infer<typeof message>;
 export type AnthropicContentBlock = z.infer<typeof contentBlock>;
+export type AnthropicTextBlock = z.infer<typeof textBlock>;
 export type AnthropicTool = z.infer<typeof tool>;
 export type AnthropicToolChoice = z.infer<typeof toolChoice>;
 

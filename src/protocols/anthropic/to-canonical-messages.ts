@@ -1,9 +1,14 @@
 import type { AssistantMessage, ImagePart, Message, TextPart, ToolResultPart } from '../../canonical/index.js';
-import type { AnthropicContentBlock, AnthropicMessage } from './request-schema.js';
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicTextBlock } from './request-schema.js';
 import { anthropicInvalid } from './validation-error.js';
 
-type TextBlock = Extract<AnthropicContentBlock, { type: 'text' }>;
+type TextBlock = AnthropicTextBlock;
 type ImageBlock = Extract<AnthropicContentBlock, { type: 'image' }>;
+
+/** Where blocks may stand, a string is one text block. */
+function blocks<B>(content: string | B[]): Array<B | TextBlock> {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
 
 /**
  * Anthropic's `system` and `messages` as canonical messages. Every system
@@ -14,22 +19,22 @@ type ImageBlock = Extract<AnthropicContentBlock, { type: 'image' }>;
  * become tool messages, in place; thinking blocks become reasoning parts
  * with their signature (or redacted data) kept unchanged.
  */
-export function toCanonicalMessages(system: TextBlock[] | undefined, messages: AnthropicMessage[]): Message[] {
-  const systemParts: TextPart[] = (system ?? []).map(toText);
+export function toCanonicalMessages(system: string | TextBlock[] | undefined, messages: AnthropicMessage[]): Message[] {
+  const systemParts: TextPart[] = system === undefined ? [] : blocks(system).map(toText);
   const out: Message[] = [];
   messages.forEach((m, i) => {
     switch (m.role) {
       case 'system':
-        m.content.forEach((block, j) => {
+        blocks(m.content).forEach((block, j) => {
           if (block.type !== 'text') throw wrongBlock(i, j, block.type, 'system');
           systemParts.push(toText(block));
         });
         break;
       case 'user':
-        out.push(...userMessages(m.content, i));
+        out.push(...userMessages(blocks(m.content), i));
         break;
       case 'assistant':
-        out.push(assistantMessage(m.content, i));
+        out.push(assistantMessage(blocks(m.content), i));
         break;
     }
   });
@@ -76,10 +81,11 @@ function userMessages(blocks: AnthropicContentBlock[], i: number): Message[] {
 
 /** A result's content: one text as a plain string (the form every backend takes), else its parts. */
 function toolResultContent(block: Extract<AnthropicContentBlock, { type: 'tool_result' }>): ToolResultPart['content'] {
-  const blocks = block.content ?? [];
-  if (blocks.length === 0) return '';
-  if (blocks.length === 1 && blocks[0]!.type === 'text') return blocks[0]!.text;
-  return blocks.map((p) => p.type === 'text' ? toText(p) : toImage(p));
+  const parts = block.content ?? [];
+  if (typeof parts === 'string') return parts;
+  if (parts.length === 0) return '';
+  if (parts.length === 1 && parts[0]!.type === 'text') return parts[0]!.text;
+  return parts.map((p) => p.type === 'text' ? toText(p) : toImage(p));
 }
 
 function assistantMessage(blocks: AnthropicContentBlock[], i: number): AssistantMessage {

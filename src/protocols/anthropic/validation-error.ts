@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { LinguaError } from '../../canonical/index.js';
+import { deepestIssue } from '../../lib/validation-error.js';
 
 /** `['messages', 0, 'content']` → `messages.0.content`: how Anthropic names a field. */
 export function anthropicPath(path: readonly PropertyKey[]): string {
@@ -15,11 +16,14 @@ export function anthropicInvalid(path: readonly PropertyKey[] | string, problem:
 /**
  * The first problem zod found, worded as the Anthropic API words it
  * (`max_tokens: Field required`, `temperature: Input should be less than
- * or equal to 1`).
+ * or equal to 1`); in a string-or-blocks field, the problem of the form
+ * that got furthest (`messages.0.content.2.text: Input should be a valid
+ * string`).
  */
 export function anthropicValidationError(error: z.ZodError): LinguaError {
-  const issue = error.issues[0];
-  if (issue === undefined) return new LinguaError('invalid_request', 'Invalid request body.');
+  const first = error.issues[0];
+  if (first === undefined) return new LinguaError('invalid_request', 'Invalid request body.');
+  const issue = deepestIssue(first);
   return anthropicInvalid(issue.path, describe(issue));
 }
 
@@ -27,7 +31,7 @@ function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'Field required';
-      return `Input should be ${expected(issue.expected)}`;
+      return `Input should be ${issue.expected.split(' or ').map(expected).join(' or ')}`;
     case 'too_big':
       if (issue.origin === 'array') return `List should have at most ${issue.maximum} items`;
       if (issue.origin === 'string') return `String should have at most ${issue.maximum} characters`;
