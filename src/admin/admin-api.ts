@@ -26,6 +26,10 @@ export function adminApi(config: Config, platform: Platform): FastifyPluginAsync
       return;
     }
     guardAdminRoutes(app, config.admin_key, platform.authThrottle);
+    // A change made here holds on this instance before its answer leaves (the others follow within their poll).
+    app.addHook('onSend', async (req, reply) => {
+      if (req.method !== 'GET' && reply.statusCode < 400) await platform.keys.refresh();
+    });
     routes(app, new AdminService(platform.storage, platform.budgets));
   };
 }

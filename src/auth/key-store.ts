@@ -98,8 +98,14 @@ export class KeyStore {
     if (this.#options.storage === undefined) return;
     await this.#poll();
     const every = this.#options.pollMs ?? 500;
-    this.#timer = setInterval(() => { this.#polling ??= this.#poll().finally(() => { this.#polling = undefined; }); }, every);
+    this.#timer = setInterval(() => { void this.refresh(); }, every);
     this.#timer.unref();
+  }
+
+  /** Reads the database's changes now (after a write through this instance, which then holds at once here). */
+  refresh(): Promise<void> {
+    if (this.#options.storage === undefined) return Promise.resolve();
+    return this.#polling ??= this.#poll().finally(() => { this.#polling = undefined; });
   }
 
   async close(): Promise<void> {
