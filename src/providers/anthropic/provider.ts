@@ -39,7 +39,7 @@ export class AnthropicProvider implements Provider {
   constructor(config: AnthropicProviderConfig) {
     this.name = config.name;
     this.#config = config;
-    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'messages'));
+    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'messages', config.connect_timeout_s));
     this.#headers = {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
@@ -128,6 +128,8 @@ export class AnthropicProvider implements Provider {
       stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,
+      connectTimeoutS: this.#config.connect_timeout_s,
+      totalTimeoutS: this.#config.total_timeout_s,
       limits: this.#limits,
     });
   }

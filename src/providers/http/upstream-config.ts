@@ -11,10 +11,14 @@ export function upstreamFields(timeoutS: number) {
     /** Up to and including the version segment: `http://host:8000/v1`, `https://ling-1t.ai/api/v1`. */
     base_url: z.url({ protocol: /^https?$/ }),
     api_key: z.string().optional(),
-    /** Non-streaming: the whole call; streaming: until the first byte. */
+    /** Until the first byte: for a non-streaming call, the whole call; for a stream, until the response headers. */
     timeout_s: z.number().positive().default(timeoutS),
     /** Streaming: the longest silence allowed between two chunks. */
     stream_idle_timeout_s: z.number().positive().default(300),
+    /** The longest wait for a new connection (TCP and TLS) to the upstream. */
+    connect_timeout_s: z.number().positive().default(10),
+    /** The longest a whole call may take, a stream to its end included; absent: only the bounds above. */
+    total_timeout_s: z.number().positive().optional(),
     /** Most open connections to the upstream (keep-alive pooled). */
     max_connections: z.int().positive().default(256),
     /** Extra headers sent upstream on every request. */
@@ -47,10 +51,10 @@ export function upstreamLimits(config: { max_response_mb: number; max_error_body
 }
 
 /** A keep-alive pool to `base_url`'s origin, and the path of `endpoint` below `base_url`. */
-export function upstreamPool(baseUrl: string, maxConnections: number, endpoint: string): { pool: Pool; path: string } {
+export function upstreamPool(baseUrl: string, maxConnections: number, endpoint: string, connectTimeoutS = 10): { pool: Pool; path: string } {
   const url = new URL(baseUrl);
   return {
-    pool: new Pool(url.origin, { connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 }),
+    pool: new Pool(url.origin, { connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1, connectTimeout: connectTimeoutS * 1000 }),
     path: `${url.pathname.replace(/\/+$/, '')}/${endpoint}`,
   };
 }

@@ -70,6 +70,8 @@ export function upstreamConnectionError(provider: string, cause: unknown): Lingu
   return new LinguaError('upstream', `could not reach upstream provider '${provider}' (${reason})`, { cause });
 }
 
-export function upstreamTimeoutError(provider: string, seconds: number): LinguaError {
-  return new LinguaError('timeout', `upstream provider '${provider}' did not answer within ${seconds} s`);
+/** A timeout (504, retryable): no answer within `timeout_s` (or no data within `stream_idle_timeout_s`), no connection within `connect_timeout_s`, not finished within `total_timeout_s`. */
+export function upstreamTimeoutError(provider: string, seconds: number, phase: 'answer' | 'connect' | 'finish' = 'answer'): LinguaError {
+  const what = phase === 'connect' ? 'accept a connection' : phase === 'finish' ? 'finish the call' : 'answer';
+  return new LinguaError('timeout', `upstream provider '${provider}' did not ${what} within ${seconds} s`, { code: phase === 'answer' ? undefined : `upstream_${phase}_timeout` });
 }

@@ -18,6 +18,10 @@ export interface UpstreamPost {
   timeoutS: number;
   /** Streaming: the longest silence allowed between two body chunks. */
   idleTimeoutS: number;
+  /** The pool's bound on a new connection (for the error's message). */
+  connectTimeoutS?: number;
+  /** The whole exchange, a stream to its end included; absent: none. */
+  totalTimeoutS?: number | undefined;
   /** How much of the answer is read at most (the provider's `max_*` settings). */
   limits: UpstreamLimits;
 }
@@ -51,7 +55,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   readonly #onAbort = () => this.#abortUpstream();
   #controller: Dispatcher.DispatchController | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #timedOut = false;
+  /** Which of the exchange's own timers fired: `timeout_s` (non-streaming) or `total_timeout_s`. */
+  #timedOut: 'answer' | 'finish' | undefined;
   /** Set once: the abort, timeout, connection or status failure of the exchange. */
   #failed: LinguaError | undefined;
   #response: UpstreamResponse | undefined;
@@ -164,8 +169,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       return;
     }
     p.abort.listen(this.#onAbort);
-    if (!p.stream) {
-      this.#timer = setTimeout(() => { this.#timedOut = true; this.#abortUpstream(); }, p.timeoutS * 1000);
+    // One timer at most: a stream has none unless total_timeout_s is set.
+    const total = p.totalTimeoutS;
+    if (!p.stream || total !== undefined) {
+      const phase = p.stream || (total !== undefined && total < p.timeoutS) ? 'finish' : 'answer';
+      const seconds = phase === 'finish' ? total! : p.timeoutS;
+      this.#timer = setTimeout(() => { this.#timedOut = phase; this.#abortUpstream(); }, seconds * 1000);
     }
     p.pool.dispatch({
       method: 'POST',
@@ -274,7 +283,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (error instanceof LinguaError) return error;
     if (p.abort.aborted) return clientClosed(error);
     const code = (error as { code?: string } | null)?.code;
-    if (this.#timedOut || code === 'UND_ERR_HEADERS_TIMEOUT') return upstreamTimeoutError(p.provider, p.timeoutS);
+    if (this.#timedOut === 'finish') return upstreamTimeoutError(p.provider, p.totalTimeoutS!, 'finish');
+    if (this.#timedOut === 'answer' || code === 'UND_ERR_HEADERS_TIMEOUT') return upstreamTimeoutError(p.provider, p.timeoutS);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return upstreamTimeoutError(p.provider, p.connectTimeoutS ?? 10, 'connect');
     if (code === 'UND_ERR_BODY_TIMEOUT') return upstreamTimeoutError(p.provider, p.stream ? p.idleTimeoutS : p.timeoutS);
     return upstreamConnectionError(p.provider, error);
   }

@@ -35,7 +35,7 @@ export class OpenAIProvider implements Provider {
   constructor(config: OpenAIProviderConfig) {
     this.name = config.name;
     this.#config = config;
-    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions'));
+    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions', config.connect_timeout_s));
     this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
     this.#secrets = new UpstreamSecrets(this.#headers);
@@ -97,6 +97,8 @@ export class OpenAIProvider implements Provider {
       stream: call.request.stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,
+      connectTimeoutS: this.#config.connect_timeout_s,
+      totalTimeoutS: this.#config.total_timeout_s,
       limits: this.#limits,
     });
   }
