@@ -1,10 +1,11 @@
 import type { Provider } from '../providers/provider.js';
 import type { LiveConfig } from '../reload/live-config.js';
 import type { Platform } from '../server/platform.js';
-import { readiness } from './readiness.js';
+import { readiness, targetState } from './readiness.js';
 
 /**
- * `GET /admin/health`: readiness with its reasons, each model's targets,
+ * `GET /admin/health`: readiness with its reasons, each model's targets
+ * (the router's breaker, cooldown, in flight, TTFT EWMA and counters),
  * each provider's state and gauges (local engine sequences and queue,
  * upstream connections), the platform's parts, the config generation and
  * requests in flight.
@@ -12,6 +13,7 @@ import { readiness } from './readiness.js';
 export async function adminHealth(live: LiveConfig, platform: Platform): Promise<Record<string, unknown>> {
   const current = live.current;
   const r = await readiness(platform, current);
+  const routes = new Map(current.context.router.state().models.map((m) => [m.name, m]));
   const configured = new Map((current.config.providers as Array<{ name: string; type: string }>).map((p) => [p.name, p.type]));
   return {
     ready: r.ready,
@@ -29,12 +31,28 @@ export async function adminHealth(live: LiveConfig, platform: Platform): Promise
       redis: r.redis ?? null,
       ledger: platform.storage.ledger.stats(),
     },
-    // TODO(issue 12 items 1–5): cooldown-until, in-flight and EWMA latency per target from the router's state.
-    models: r.models.map((m) => ({
-      name: m.model,
-      usable: m.usable,
-      targets: m.targets.map((t) => ({ provider: t.provider, upstream_model: t.upstreamModel, usable: t.usable, state: t.health.state, ...(t.health.message === undefined ? {} : { message: t.health.message }) })),
-    })),
+    models: r.models.map((m) => {
+      const route = routes.get(m.model);
+      return {
+        name: m.model,
+        usable: m.usable,
+        ...(route === undefined ? {} : { strategy: route.strategy, fallbacks: route.fallbacks, context_fallbacks: route.contextFallbacks, counters: route.counters }),
+        targets: m.targets.map((t) => ({
+          provider: t.provider,
+          upstream_model: t.upstreamModel,
+          tier: t.route.tier,
+          weight: t.route.weight,
+          usable: t.usable,
+          state: targetState(t),
+          ...(t.health.message === undefined ? {} : { message: t.health.message }),
+          breaker: t.route.health,
+          cooldown_until: t.route.cooldownUntil === null ? null : new Date(t.route.cooldownUntil).toISOString(),
+          in_flight: t.route.inflight,
+          ttft_ms: t.route.ttftMs,
+          counters: t.route.counters,
+        })),
+      };
+    }),
     providers: [...current.providers.values()].map((p) => providerView(p, configured.get(p.name))),
   };
 }

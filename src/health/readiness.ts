@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Generation } from '../reload/generation.js';
 import type { Platform } from '../server/platform.js';
-import { modelStates, type ModelState } from './target-states.js';
+import { modelStates, type ModelState, type TargetState } from './target-states.js';
 
 /** How long a readiness probe waits for the database or Redis before calling it unreachable. */
 const PROBE_MS = 2000;
@@ -46,7 +46,7 @@ export async function readiness(platform: Platform, generation: Generation): Pro
  */
 export function publicReadiness(r: Readiness): Record<string, unknown> {
   const state = (c: Check) => (c.ok ? 'ok' : 'unreachable');
-  const modelState = (m: ModelState) => (m.usable ? 'ready' : m.targets[0]?.health.state ?? 'no target');
+  const modelState = (m: ModelState) => (m.usable ? 'ready' : m.targets.length === 0 ? 'no target' : targetState(m.targets[0]!));
   return {
     status: r.ready ? 'ready' : 'not_ready',
     not_ready: [
@@ -60,9 +60,18 @@ export function publicReadiness(r: Readiness): Record<string, unknown> {
   };
 }
 
+/** A target's state in one word: `ready`, `cooling` (the router skips it), or its provider's (`loading`, `unavailable`). */
+export function targetState(t: TargetState): string {
+  if (!t.health.ready) return t.health.state;
+  return t.route.health === 'cooling' ? 'cooling' : 'ready';
+}
+
 /** The reasons a model has no usable target (its targets' messages). */
 export function whyNot(m: ModelState): string {
-  const reasons = [...new Set(m.targets.map((t) => t.health.message ?? `target ${t.provider} is ${t.health.state}`))];
+  const reasons = [...new Set(m.targets.map((t) => {
+    if (!t.health.ready) return t.health.message ?? `target ${t.provider} is ${t.health.state}`;
+    return `target ${t.route.id} is cooling down until ${new Date(t.route.cooldownUntil ?? 0).toISOString()}`;
+  }))];
   return reasons.length === 0 ? 'no target' : reasons.join('; ');
 }
 

@@ -3,6 +3,7 @@ import { modelStates } from '../health/target-states.js';
 import { toUsd } from '../pricing/pricing.js';
 import type { Provider, ProviderStats } from '../providers/provider.js';
 import type { LiveConfig } from '../reload/live-config.js';
+import type { TargetRouteState } from '../router/router.js';
 import type { Platform } from '../server/platform.js';
 import { RecordedHistogram } from './recorded-histogram.js';
 import type { RequestLabel, RequestMetrics, UsageLabel, UsageSeries } from './request-metrics.js';
@@ -47,10 +48,42 @@ export class GatewayMetrics {
 
     // Read at scrape time.
     gauge('lingua_in_flight_requests', 'Requests being served now (on every config generation).', [], (g) => g.set(live.inflight()));
-    gauge('lingua_target_usable', 'Whether a model\'s target can serve now (1) or not (0: its provider not ready).', ['model', 'provider'], (g) => {
-      for (const m of modelStates(live.current.context.router)) for (const t of m.targets) g.set({ model: m.model, provider: t.provider }, t.usable ? 1 : 0);
+    gauge('lingua_target_usable', 'Whether a model\'s target can serve now (1) or not (0: its provider not ready, or cooling down).', ['model', 'provider', 'upstream_model'], (g) => {
+      for (const m of modelStates(live.current.context.router)) for (const t of m.targets) g.set({ model: m.model, provider: t.provider, upstream_model: t.upstreamModel }, t.usable ? 1 : 0);
     });
-    // TODO(issue 12 items 1–5): retries, fallbacks, cooldowns and per-target in-flight from the router's state (see health/target-states.ts).
+    // The router's state: counters it keeps across reloads (its memory passes to the next router).
+    const routes = () => live.current.context.router.state().models;
+    const modelCounter = (name: string, help: string, field: 'retries' | 'fallbacks' | 'contextFallbacks') => counter(name, help, ['model'], (c) => {
+      for (const m of routes()) c.inc({ model: m.name }, m.counters[field]);
+    });
+    modelCounter('lingua_retries_total', 'Attempts again on a target that failed earlier in the same request, by model.', 'retries');
+    modelCounter('lingua_fallbacks_total', 'Requests a model handed to one of its fallbacks (or the caller\'s `models`).', 'fallbacks');
+    modelCounter('lingua_context_fallbacks_total', 'Requests a model handed to a context_fallbacks model (the request was too long for it).', 'contextFallbacks');
+    /** Each target once (a target serves every model that names it). */
+    const targets = function* () {
+      const seen = new Set<string>();
+      for (const m of routes()) for (const t of m.targets) if (!seen.has(t.id)) { seen.add(t.id); yield t; }
+    };
+    const targetLabels: Array<'provider' | 'upstream_model'> = ['provider', 'upstream_model'];
+    const targetOf = (t: TargetRouteState) => ({ provider: t.provider, upstream_model: t.upstreamModel });
+    const targetCounter = (name: string, help: string, field: keyof TargetRouteState['counters']) => counter(name, help, targetLabels, (c) => {
+      for (const t of targets()) c.inc(targetOf(t), t.counters[field]);
+    });
+    targetCounter('lingua_target_attempts_total', 'Attempts on a target (provider and upstream model).', 'attempts');
+    targetCounter('lingua_target_failures_total', 'Attempts on a target that failed before their first byte.', 'failures');
+    targetCounter('lingua_cooldowns_total', 'Times this instance opened a target\'s circuit breaker (a cooldown).', 'cooldownsOpened');
+    gauge('lingua_target_cooling', 'Whether a target is cooling down (1: skipped), or not (0; half-open: its next request probes it).', targetLabels, (g) => {
+      for (const t of targets()) g.set(targetOf(t), t.health === 'cooling' ? 1 : 0);
+    });
+    gauge('lingua_target_in_flight', 'Requests in flight on a target (counted where a model balances several targets).', targetLabels, (g) => {
+      for (const t of targets()) if (t.inflight !== null) g.set(targetOf(t), t.inflight);
+    });
+    gauge('lingua_target_ttft_ewma_seconds', 'A target\'s moving average of time to first byte: of streaming attempts (`stream`) and of whole answers (`whole`).', [...targetLabels, 'mode'], (g) => {
+      for (const t of targets()) {
+        if (t.ttftMs.stream !== null) g.set({ ...targetOf(t), mode: 'stream' }, t.ttftMs.stream / 1000);
+        if (t.ttftMs.whole !== null) g.set({ ...targetOf(t), mode: 'whole' }, t.ttftMs.whole / 1000);
+      }
+    });
     const providers = () => uniqueProviders(live);
     const stat = <K extends 'engine' | 'connections'>(name: string, help: string, kind: K, field: keyof NonNullable<ProviderStats[K]>) =>
       gauge(name, help, ['provider'], (g) => {

@@ -89,7 +89,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     keepAliveTimeout,
     forceCloseConnections: 'idle',
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
-    return503OnClosing: true,
+    return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(logger),
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -115,6 +115,11 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
       const status = reply.raw.writableFinished ? reply.statusCode : 499;
       req.log.info({ reqId: req.id, method: req.method, path: req.url.split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request');
     });
+    // While closing: a 503 from here (Fastify's own would skip this hook and its log line).
+    if (closing) {
+      void reply.header('connection', 'close');
+      return done(new LinguaError('unavailable', 'The server is shutting down; retry on another instance.'));
+    }
     done();
   });
   app.setErrorHandler((error, req, reply) => {
