@@ -2,7 +2,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { whyNot, type Readiness } from './health/readiness.js';
 import { adminCommands } from './cli/admin-commands.js';
 import { addLocalModels } from './providers/llama-cpp/zero-config.js';
 
@@ -28,6 +27,9 @@ async function runServe(options: ServeOptions): Promise<void> {
   // unhandled, the error would end the process, and pino's exit-time flush then retries the
   // write forever, leaving a server that holds its port and answers nothing.
   process.stdout.on('error', () => {});
+  // A SIGHUP while starting changes nothing (the file is being read now); left unhandled, it would end the process.
+  const ignoreHup = () => {};
+  process.on('SIGHUP', ignoreHup);
   const config = await loadConfig(options);
   const demoNotice = await addLocalModels(config, options);
   // What a reload (SIGHUP, POST /admin/reload) reads: the same file, with the same flags.
@@ -37,7 +39,7 @@ async function runServe(options: ServeOptions): Promise<void> {
     return next;
   };
   // Loaded here, not at the top: the admin commands (`lingua keys`, …) start faster without the server's modules.
-  const { serve } = await import('./serve.js');
+  const [{ serve }, { startupBanner }] = await Promise.all([import('./serve.js'), import('./health/startup-banner.js')]);
   const { lingua, url, logger } = await serve(config, undefined, { loadConfig: reread });
   // Signals are handled before anything is printed: a script may send one as soon as it reads the URL.
   let stopping = false;
@@ -53,6 +55,7 @@ async function runServe(options: ServeOptions): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   // Re-reads the config; the reload logs what it applied, or why it refused (the old config stays).
+  process.off('SIGHUP', ignoreHup);
   process.on('SIGHUP', () => {
     if (stopping) return;
     logger.info({ signal: 'SIGHUP' }, 'reloading the config');
@@ -60,24 +63,6 @@ async function runServe(options: ServeOptions): Promise<void> {
   });
   // The banner is printed, not logged (it shows whatever the log level); each line once.
   process.stdout.write(startupBanner(url, await lingua.readiness(), demoNotice, config.keys.length > 0));
-}
-
-/**
- * What `lingua serve` prints once it listens. A model that cannot serve
- * (a local file missing, a download that failed: its provider logged the
- * error) is named loudly, never listed as served.
- */
-function startupBanner(url: string, ready: Readiness, demoNotice: string | undefined, keys: boolean): string {
-  const lines = [`Lingua listening on ${url}`];
-  const serving = ready.models.filter((m) => m.usable).map((m) => m.model);
-  const broken = ready.models.filter((m) => !m.usable);
-  if (ready.models.length === 0) lines.push('No models configured: add some under `models` in the config file.');
-  else if (serving.length > 0) lines.push(`Serving models: ${serving.join(', ')}`);
-  for (const m of broken) lines.push(`NOT READY: model '${m.model}' cannot serve: ${whyNot(m)}`);
-  if (broken.length > 0) lines.push(`NOT READY: ${broken.length} of ${ready.models.length} models cannot serve; GET /health/ready answers 503 until they can.`);
-  if (demoNotice !== undefined) lines.push(demoNotice);
-  if (!keys) lines.push('No API keys configured: any caller on this machine is accepted.');
-  return `${lines.join('\n')}\n`;
 }
 
 const program = new Command('lingua')

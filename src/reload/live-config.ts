@@ -97,7 +97,7 @@ export class LiveConfig {
     const restartRequired = restartOnlyChanges(old.config, next.config);
     // The swap: from here, new requests run on `next`.
     this.#parts.platform.keys.replaceConfigKeys(next.config.keys);
-    this.#logger.level = next.config.server.log_level;
+    if (next.config.server.log_level !== old.config.server.log_level) this.#logger.level = next.config.server.log_level;
     this.#current = next;
     this.reloads.applied++;
     this.#drain(old);
