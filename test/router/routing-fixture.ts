@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { FakeOpenAI, type RecordedRequest } from '../support/fake-openai.js';
 import { anthropicFrames, assertWellFormed } from '../support/messages-fixture.js';
 import { API_KEY } from '../support/openai-fixture.js';
@@ -43,7 +44,8 @@ export async function ask(url: string, protocol: Protocol, options: AskOptions):
   const headers: Record<string, string> = anthropic
     ? { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' }
     : { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-  const res = await fetch(`${url}${paths[protocol]}`, { method: 'POST', headers, body: JSON.stringify(body), signal: options.signal });
+  // A hang fails the test instead of stalling it.
+  const res = await fetch(`${url}${paths[protocol]}`, { method: 'POST', headers, body: JSON.stringify(body), signal: options.signal ?? AbortSignal.timeout(15_000) });
   const raw = await res.text();
   assert.ok(raw.length > 0, `HTTP ${res.status} came without a body`);
   const base = { status: res.status, headers: res.headers };
@@ -104,36 +106,66 @@ function anthropicStream(raw: string): Pick<Answer, 'text' | 'error' | 'ended'> 
 /** What a faulty upstream does to a request it fails. */
 export type FaultAction = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
 
-/**
- * An OpenAI-compatible upstream that fails its next `failNext` requests
- * with `fault` (or every request while `failAlways`), then answers
- * normally. `served` counts the requests it answered normally.
- */
-export class FaultyOpenAI extends FakeOpenAI {
+/** Which requests a faulty upstream fails: the next `failNext`, or every one while `failAlways`. */
+class FaultSchedule {
   fault: FaultAction | undefined;
   failNext = 0;
   failAlways = false;
-  served = 0;
 
-  /** Fails the next `times` requests (Infinity: every one) with `fault`. */
-  failWith(fault: FaultAction, times = 1): void {
+  set(fault: FaultAction, times: number): void {
     this.fault = fault;
     this.failAlways = times === Infinity;
     this.failNext = times === Infinity ? 0 : times;
   }
 
+  /** The fault for this request, if it is one to fail. */
+  take(): FaultAction | undefined {
+    if (this.fault === undefined || (!this.failAlways && this.failNext === 0)) return undefined;
+    if (!this.failAlways) this.failNext--;
+    return this.fault;
+  }
+}
+
+/**
+ * An OpenAI-compatible upstream that fails its next requests with a fault
+ * (`failWith(fault, times)`, Infinity: every one), then answers normally.
+ * `served` counts the requests it answered normally.
+ */
+export class FaultyOpenAI extends FakeOpenAI {
+  readonly schedule = new FaultSchedule();
+  served = 0;
+
+  get fault(): FaultAction | undefined {
+    return this.schedule.fault;
+  }
+
+  failWith(fault: FaultAction, times = 1): void {
+    this.schedule.set(fault, times);
+  }
+
   heal(): void {
-    this.fault = undefined;
-    this.failAlways = false;
-    this.failNext = 0;
+    this.schedule.set(() => {}, 0);
   }
 
   protected override answer(req: RecordedRequest, res: ServerResponse): void | Promise<void> {
-    if (this.fault !== undefined && (this.failAlways || this.failNext > 0)) {
-      if (!this.failAlways) this.failNext--;
-      return this.fault(req, res);
-    }
+    const fault = this.schedule.take();
+    if (fault !== undefined) return fault(req, res);
     this.served++;
+    return super.answer(req, res);
+  }
+}
+
+/** The same, speaking Anthropic Messages. */
+export class FaultyAnthropic extends FakeAnthropic {
+  readonly schedule = new FaultSchedule();
+
+  failWith(fault: FaultAction, times = 1): void {
+    this.schedule.set(fault, times);
+  }
+
+  protected override answer(req: RecordedRequest, res: ServerResponse): Promise<void> {
+    const fault = req.path.endsWith('/messages') ? this.schedule.take() : undefined;
+    if (fault !== undefined) return Promise.resolve(fault(req, res));
     return super.answer(req, res);
   }
 }

@@ -9,7 +9,12 @@ type Json = Record<string, unknown>;
 export function completionToEvents(body: unknown, provider: string): StreamEvent[] {
   const choices = (body as Json | null)?.choices;
   if (!Array.isArray(choices)) {
-    throw new LinguaError('upstream', `upstream provider '${provider}' returned a completion without choices`);
+    // Some servers answer 200 with an error body: its message says more than "no choices".
+    const error = (body as Json | null)?.error;
+    const message = typeof error === 'string' ? error : typeof (error as Json | null)?.message === 'string' ? (error as Json).message as string : undefined;
+    throw new LinguaError('upstream', message === undefined
+      ? `upstream provider '${provider}' returned a completion without choices`
+      : `upstream provider '${provider}' answered 200 with an error: ${message.slice(0, 500)}`);
   }
   const events: StreamEvent[] = [];
   choices.forEach((raw: Json, position) => {
