@@ -408,7 +408,7 @@ function mutateText(dice: Dice, body: Buffer, ops: string[]): Buffer {
 }
 
 function mutateHeaders(dice: Dice, headers: Record<string, string | string[]>, ops: string[]): void {
-  const change = dice.weighted([[6, 'type'], [3, 'none'], [1, 'two'], [2, 'encoding']] as const);
+  const change = dice.weighted([[6, 'type'], [3, 'none'], [1, 'two'], [2, 'encoding'], [3, 'other']] as const);
   switch (change) {
     case 'type': {
       const type = dice.pick(['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16',
@@ -429,6 +429,17 @@ function mutateHeaders(dice: Dice, headers: Record<string, string | string[]>, o
       const encoding = dice.pick(['gzip', 'br', 'deflate', 'identity', 'x-unknown']);
       headers['content-encoding'] = encoding;
       ops.push(`headers: content-encoding ${encoding} (the body is not encoded)`);
+      return;
+    }
+    case 'other': {
+      // Headers Lingua reads or echoes besides the key.
+      const [name, value] = dice.pick([
+        ['x-request-id', 'my-trace.id:1'], ['x-request-id', 'x'.repeat(129)], ['x-request-id', 'a b\u00ff'], ['x-request-id', ''], ['x-request-id', '__proto__'],
+        ['anthropic-version', 'ÿÿ'], ['anthropic-beta', ',,,'], ['anthropic-beta', 'x'.repeat(4000)], ['accept', 'text/event-stream'], ['accept-encoding', 'gzip, br'],
+        ['accept', 'application/xml'], ['expect', '100-continue'], ['connection', 'close'],
+      ] as const);
+      headers[name] = value;
+      ops.push(`headers: ${name} ${JSON.stringify(value.length > 60 ? `${value.slice(0, 20)}… (${value.length})` : value)}`);
       return;
     }
   }
