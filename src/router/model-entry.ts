@@ -15,7 +15,7 @@ export interface Deployment {
   readonly weight: number;
   /** 1 first; a higher tier only when every target of the lower ones is down or cooling. */
   readonly tier: number;
-  /** What its tokens cost: the target's `pricing`, else the model's, else its provider's. */
+  /** What its tokens cost: the model's `pricing`, else its provider's (for the pipeline to price by the target that served). */
   readonly pricing: Pricing | undefined;
   readonly health: TargetHealth;
 }
@@ -93,14 +93,14 @@ export function buildModels(
     if (m.strategy !== undefined) entry.strategy = m.strategy;
     if (m.fallbacks !== undefined) entry.fallbacks = m.fallbacks;
     if (m.context_fallbacks !== undefined) entry.contextFallbacks = m.context_fallbacks;
-    const targets = m.targets ?? [{ provider: m.provider!, model: m.model, weight: 1, tier: listing + 1, pricing: undefined }];
+    const targets = m.targets ?? [{ provider: m.provider!, model: m.model, weight: 1, tier: listing + 1 }];
     for (const t of targets) {
       const provider = providers.get(t.provider);
       if (provider === undefined) throw new Error(`model '${m.name}': no provider '${t.provider}'`);
       const upstreamModel = t.model ?? m.name;
       const health = memory.target(t.provider, upstreamModel);
       health.countsInflight = false;
-      const pricing = t.pricing ?? modelPricing.get(m.name) ?? providerPricing.get(t.provider);
+      const pricing = modelPricing.get(m.name) ?? providerPricing.get(t.provider);
       entry.deployments.push({ provider, upstreamModel, model: m.name, weight: t.weight, tier: t.tier, pricing: pricing === undefined ? undefined : new Pricing(pricing), health });
     }
     const pricing = m.pricing ?? providerPricing.get(targets[0]!.provider);

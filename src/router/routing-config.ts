@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { pricingSchema } from '../pricing/pricing.js';
 
 /** How models pick among their targets (docs/routing.md). */
 export const strategies = ['weighted', 'least_inflight', 'lowest_latency'] as const;
@@ -39,7 +38,7 @@ export const routingSchema = z.object({
 export type RoutingConfig = z.infer<typeof routingSchema>;
 export const defaultRouting: RoutingConfig = routingSchema.parse({});
 
-/** One place a model is served: `{provider, model?, weight?, tier?, pricing?}`. */
+/** One place a model is served: `{provider, model?, weight?, tier?}`. */
 export const targetSchema = z.object({
   /** A `providers[].name`. */
   provider: z.string().min(1),
@@ -49,8 +48,6 @@ export const targetSchema = z.object({
   weight: z.number().positive().default(1),
   /** 1 is tried first; a higher tier only when every target of the lower ones is down or cooling. */
   tier: z.int().min(1).default(1),
-  /** This target's prices, when they differ from the model's. */
-  pricing: pricingSchema.optional(),
 }).strict();
 
 export type TargetConfig = z.infer<typeof targetSchema>;

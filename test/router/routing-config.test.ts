@@ -39,7 +39,7 @@ test('targets, strategy, fallbacks and per-model retry and cooldown settings ove
   const r = router([
     {
       name: 'm', strategy: 'least_inflight', fallbacks: ['n'], context_fallbacks: ['n'], max_retries: 4, cooldown: { failures: 5 },
-      targets: [{ provider: 'a', model: 'x', weight: 3 }, { provider: 'b', model: 'y', tier: 2, pricing: { input: 9, output: 9 } }],
+      targets: [{ provider: 'a', model: 'x', weight: 3 }, { provider: 'b', model: 'y', tier: 2 }],
     },
     { name: 'n', provider: 'b' },
   ], { max_retries: 1, retry_budget_s: 12, cooldown: { failures: 2, window_s: 10, duration_s: 5 } });
@@ -52,8 +52,8 @@ test('targets, strategy, fallbacks and per-model retry and cooldown settings ove
   assert.deepEqual(m!.cooldown, { failures: 5, windowMs: 10_000, durationMs: 5000 });
   assert.equal(n!.retry.maxRetries, 1);
   assert.deepEqual(m!.deployments.map((d) => [d.upstreamModel, d.weight, d.tier]), [['x', 3, 1], ['y', 1, 2]]);
-  assert.equal(m!.deployments[0]!.pricing?.cost({ inputTokens: 1_000_000, outputTokens: 0 }), 1e9, "the provider's pricing");
-  assert.equal(m!.deployments[1]!.pricing?.cost({ inputTokens: 1_000_000, outputTokens: 0 }), 9e9, "the target's own");
+  assert.equal(m!.deployments[0]!.pricing?.cost({ inputTokens: 1_000_000, outputTokens: 0 }), 1e9, "each target has its provider's pricing");
+  assert.equal(m!.deployments[1]!.pricing, undefined, 'b has none');
   assert.ok(m!.deployments.every((d) => d.health.countsInflight), 'several targets: in flight counted');
   assert.equal(n!.deployments[0]!.health.countsInflight, false);
 });
