@@ -20,7 +20,7 @@ export function clientErrorHandler(logger: Logger): (error: Error, socket: Socke
   return (err, socket) => {
     const error = err as Error & { code?: string; rawPacket?: unknown };
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const path = requestPath(Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined);
+    const path = requestPath(Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined) ?? (socket as { _httpMessage?: { req?: { url?: string } } })._httpMessage?.req?.url?.split('?')[0];
     const failure = failureOf(error.code);
     const rendered = protocolForPath(path ?? '/').renderError(failure);
     const body = JSON.stringify(rendered.body);

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { until } from '../support/until.js';
 import { fuzzEndpoints, type FuzzEndpoint } from './check-answer.js';
@@ -27,12 +28,16 @@ export function fuzzTests(options: FuzzTestsOptions): void {
     test(`${endpoint.method} ${endpoint.path}: ${cases} mutated requests, each a success or a 4xx in the ${endpoint.shape} shape`, async (t) => {
       const { url, inflight } = options.target();
       const cpu = process.cpuUsage();
+      // Shown, not asserted: the longest the event loop stalled (the fuzz's own work on huge bodies included, when the server runs in this process).
+      const stalls = monitorEventLoopDelay({ resolution: 10 });
+      stalls.enable();
       const statuses = await runFuzz({
         url, seed: options.seed, endpoint, cases, concurrency: options.concurrency, models: options.models,
         make: caseMaker(endpoint, options.models, options.maxBytes), headers: { authorization: `Bearer ${FUZZ_KEY}` },
         ...(options.between === undefined ? {} : { between: options.between }),
       });
-      t.diagnostic(`answers by status: ${JSON.stringify(statuses)}; CPU ${cpuSeconds(cpu)} s`);
+      stalls.disable();
+      t.diagnostic(`answers by status: ${JSON.stringify(statuses)}; CPU ${cpuSeconds(cpu)} s; longest event-loop stall ${Math.round(stalls.max / 1e6)} ms`);
       if (inflight !== undefined) await until(() => inflight() === 0, 'no request in flight');
       options.afterEach?.(endpoint);
     });
