@@ -2,8 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../lib/logger.js';
+import { MembersRepo } from './account-members.js';
 import { AccountsRepo } from './accounts.js';
 import { ApiKeysRepo } from './api-keys.js';
+import { InvitesRepo } from './console-invites.js';
+import { ConsoleSessionsRepo } from './console-sessions.js';
 import { openPostgres, openSqlite, type DialectName, type Opened } from './dialect.js';
 import { LedgerWriter, type LedgerOptions } from './ledger-writer.js';
 import { migrate } from './migrate.js';
@@ -29,6 +32,10 @@ export interface Storage {
   accounts: AccountsRepo;
   keys: ApiKeysRepo;
   usage: UsageQueries;
+  /** The console's logins: account members, their invites, sessions (docs/console.md). */
+  members: MembersRepo;
+  invites: InvitesRepo;
+  sessions: ConsoleSessionsRepo;
   /** Writes usage records now, in one transaction with their rollups (what a LedgerWriter commit does). */
   insertUsage(records: readonly UsageRecord[]): Promise<void>;
   /** The usage ledger's batched writer on this database. */
@@ -61,6 +68,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     accounts: new AccountsRepo(opened.db, now),
     keys: new ApiKeysRepo(opened.db, now),
     usage: new UsageQueries(opened.db),
+    members: new MembersRepo(opened.db, now),
+    invites: new InvitesRepo(opened.db, now),
+    sessions: new ConsoleSessionsRepo(opened.db, now),
     ledger,
     close: () => (closing ??= ledger.close().finally(() => opened.db.destroy())),
   };

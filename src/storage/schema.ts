@@ -15,6 +15,9 @@ export interface Database {
   usage_hourly: UsageRollupsTable;
   usage_daily: UsageRollupsTable;
   change_clock: ChangeClockTable;
+  account_members: AccountMembersTable;
+  console_invites: ConsoleInvitesTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'none';
@@ -131,6 +134,46 @@ export type UsageRollupsTable = {
 export interface ChangeClockTable {
   id: number;
   last_stamp: ColumnType<number, number, number>;
+}
+
+/** A person who logs in to the console as a member of one account (docs/console.md). */
+export interface AccountMembersTable {
+  /** `mem_` + 16 base-62 characters. */
+  id: string;
+  account_id: string;
+  /** Lower-cased; unique over all accounts. */
+  email: string;
+  /** `scrypt$N$r$p$<salt>$<hash>` (base64url; src/console/passwords.ts). */
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+/** An invite to become (or, for a member already there, a new password of) a member of an account: single use, until it expires. */
+export interface ConsoleInvitesTable {
+  /** `inv_` + 16 base-62 characters: what lists show; the token itself is never stored. */
+  id: string;
+  /** Hex SHA-256 of the token. */
+  token_hash: string;
+  account_id: string;
+  email: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** A console login: the operator's (member_id null) or a member's. */
+export interface ConsoleSessionsTable {
+  /** Hex SHA-256 of the session id the cookie carries. */
+  id_hash: string;
+  member_id: string | null;
+  /** An operator session: SHA-256 of the session id with the admin key it logged in with (another admin key ends it). */
+  operator_key_hash: string | null;
+  /** The short-lived key the playground made for this session (revoked with it). */
+  playground_key_id: string | null;
+  created_at: number;
+  expires_at: number;
 }
 
 /** `lat_0` … : the bucket column names of one histogram. */

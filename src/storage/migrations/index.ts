@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../dialect.js';
 import { initial } from './0001-initial.js';
+import { consoleLogins } from './0002-console-logins.js';
 
 /**
  * The migrations, in order. Names sort in the order they run; a new one is
@@ -9,6 +10,7 @@ import { initial } from './0001-initial.js';
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initial(dialect),
+    '0002-console-logins': consoleLogins,
   };
   return { getMigrations: async () => migrations };
 }
