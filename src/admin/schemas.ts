@@ -36,7 +36,7 @@ const timeMs = (value: number | string, ctx: z.RefinementCtx): number => {
 const time = z.union([z.int().min(0), z.string()]).transform(timeMs);
 
 /** A duration such as `30d` or `12h` (s, m, h, d, w), or whole seconds, as ms. */
-const duration = z.union([z.int().min(1), z.string()]).transform((value, ctx) => {
+export const duration = z.union([z.int().min(1), z.string()]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
   if (ms === undefined || ms <= 0) {
     ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30d, 12h or 90m (s, m, h, d, w), or whole seconds' });

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
 import { operationsApi } from '../admin/operations-api.js';
 import { LinguaError } from '../canonical/index.js';
+import { consoleApp } from '../console/console-app.js';
 import type { Config } from '../config/schema.js';
 import { healthRoutes } from '../health/health-routes.js';
 import { readiness, type Readiness } from '../health/readiness.js';
@@ -137,6 +138,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
   void app.register(healthRoutes(live, platform));
   void app.register(adminApi(config, platform));
   void app.register(operationsApi(config, platform, { live, metrics, reload: () => reload() }));
+  void app.register(consoleApp(config, platform, { live, reload: () => reload() }));
   const metricsListener = config.metrics === undefined ? undefined : await startMetricsListener(metrics, config.metrics, logger);
 
   const close = async (graceMs = live.current.config.server.shutdown_grace_s * 1000): Promise<void> => {
