@@ -1,8 +1,12 @@
 /**
  * The gateway bench's noise-free complement: machine instructions per
  * request, counted by valgrind's callgrind, for (b) the bare proxy, (b') the
- * JSON-rewriting proxy and (c) Lingua, each serving the same fixed number of
- * non-streaming calls against the same nginx upstream.
+ * JSON-rewriting proxy, (c) Lingua with the platform off (no key, no
+ * limits, no ledger), and Lingua with the platform on (a database key with
+ * rpm, tpm and a budget, the usage ledger) on SQLite + in-memory limits and
+ * on PostgreSQL + Redis (skipped with a notice when either is down), each
+ * serving the same fixed number of non-streaming calls against the same
+ * nginx upstream.
  *
  * Time on this VM drifts by up to 2× within minutes (docs/benchmark.md);
  * an instruction count does not: the same build under the same load counts
@@ -11,11 +15,14 @@
  * instruction count shows, so this says how much work each gateway does,
  * and the timed bench says what that work costs here.
  *
- *   npm run build && node dist/bench/gateway-instructions.bench.js [--quick] [--rounds N]
+ *   npm run build && node dist/bench/gateway-instructions.bench.js [--quick] [--rounds N] [--targets lingua,platform-sqlite] [--keep]
+ *
+ * `--keep` keeps each counted window's callgrind file in
+ * bench/results/callgrind/ (read it with `callgrind_annotate --inclusive=yes`).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,13 +31,14 @@ import { steadyLoad } from './support/steady-load.js';
 import { completionRequest } from './support/fixtures.js';
 import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Launch, type Target } from './support/gateways.js';
 import { startNginxUpstream } from './support/nginx-upstream.js';
+import { postgresRedisSkip, type PlatformKind } from './support/platform.js';
 import { cores, freePort, pinProcess, type ServerProcess } from './support/pinned-process.js';
 import { median } from './support/stats.js';
 import { fixed, table, whole } from './support/table.js';
 
 const log = (line = ''): void => { process.stdout.write(`${line}\n`); };
 
-const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { quick: { type: 'boolean' }, rounds: { type: 'string' }, profile: { type: 'boolean' } } });
+const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { quick: { type: 'boolean' }, rounds: { type: 'string' }, profile: { type: 'boolean' }, targets: { type: 'string' }, keep: { type: 'boolean' } } });
 if (values.profile === true) {
   log('instruction bench: nothing to do under --profile');
   process.exit(0);
@@ -51,9 +59,12 @@ if (nginx === undefined || valgrind === undefined || control === undefined) {
   process.exit(0);
 }
 
-type Key = 'bare' | 'json' | 'lingua';
+const allKeys = ['bare', 'json', 'lingua', 'platform-sqlite', 'platform-pg'] as const;
+type Key = (typeof allKeys)[number];
+const platformOf: Partial<Record<Key, PlatformKind>> = { lingua: 'off', 'platform-sqlite': 'sqlite', 'platform-pg': 'postgres' };
 const children: ServerProcess[] = [];
 const tmp = mkdtempSync(join(os.tmpdir(), 'lingua-instr-'));
+const keptDir = join(repoRoot, 'bench/results/callgrind');
 
 /** The instructions (Ir, the first event of the `totals:` line) in a callgrind dump file. */
 function instructions(file: string): number {
@@ -75,36 +86,47 @@ async function callgrind(pid: number, command: string): Promise<void> {
  * on) and a second, so nothing the process does once, when counting starts
  * or when a load ends, is in the count.
  */
-async function countOne(key: Key, upstreamOrigin: string, round: number): Promise<number> {
+async function countOne(key: Key, upstreamOrigin: string, round: number): Promise<{ perCall: number; callsPerSecond: number }> {
   const out = join(tmp, `${key}-${round}.callgrind`);
   const launch: Launch = {
     launcher: [valgrind!, '--tool=callgrind', '--smc-check=all', '--instr-atstart=no', `--callgrind-out-file=${out}`],
-    readyTimeoutMs: 180_000,
+    readyTimeoutMs: 600_000,
   };
   const port = await freePort();
-  const target: Target = key === 'bare' ? await startBareProxy(port, upstreamOrigin, gatewayCore, launch)
-    : key === 'json' ? await startJsonProxy(port, upstreamOrigin, gatewayCore, launch)
-      : await startLingua({ dir: tmp, port, upstreamOrigin, cores: gatewayCore, ...launch });
+  const platform = platformOf[key];
+  const lingua = platform === undefined ? undefined : await startLingua({ dir: tmp, port, upstreamOrigin, cores: gatewayCore, platform, ...launch });
+  const target: Target = lingua ?? (key === 'bare' ? await startBareProxy(port, upstreamOrigin, gatewayCore, launch) : await startJsonProxy(port, upstreamOrigin, gatewayCore, launch));
   children.push(target.process);
-  const pid = target.process.child.pid!;
-  const load = steadyLoad(target.completionUrl, completionRequest, connections);
-  await load.reach(warmup);
-  await callgrind(pid, '--instr=on');
-  await load.reach(load.completed + connections * 20);
-  await callgrind(pid, '--dump=lead');
-  const from = load.completed;
-  await load.reach(from + counted);
-  await callgrind(pid, '--dump=counted');
-  const calls = load.completed - from;
-  await load.stop();
-  const failed = load.failed;
-  await callgrind(pid, '--instr=off');
-  await target.process.stop(60_000);
-  if (failed > 0) {
-    log(`  ERRORS: ${failed} of ${target.label}'s answers were not 2xx`);
-    process.exitCode = 1;
+  try {
+    const pid = target.process.child.pid!;
+    const load = steadyLoad(target.completionUrl, completionRequest, connections, target.headers);
+    await load.reach(warmup);
+    await callgrind(pid, '--instr=on');
+    await load.reach(load.completed + connections * 20);
+    await callgrind(pid, '--dump=lead');
+    const from = load.completed;
+    const startedAt = performance.now();
+    await load.reach(from + counted);
+    await callgrind(pid, '--dump=counted');
+    const calls = load.completed - from;
+    const seconds = (performance.now() - startedAt) / 1000;
+    await load.stop();
+    const failed = load.failed;
+    await callgrind(pid, '--instr=off');
+    await target.process.stop(60_000);
+    if (failed > 0) {
+      log(`  ERRORS: ${failed} of ${target.label}'s answers were not 2xx`);
+      process.exitCode = 1;
+    }
+    if (values.keep === true) {
+      mkdirSync(keptDir, { recursive: true });
+      copyFileSync(`${out}.2`, join(keptDir, `${key}-${round}.callgrind`));
+    }
+    return { perCall: instructions(`${out}.2`) / calls, callsPerSecond: calls / seconds };
+  } finally {
+    await target.process.stop(60_000);
+    await lingua?.platform.cleanUp();
   }
-  return instructions(`${out}.2`) / calls;
 }
 
 try {
@@ -115,29 +137,59 @@ try {
   const upstreamOrigin = `http://127.0.0.1:${nginxPort}`;
   log(`Instruction bench: ${process.version}, ${toolVersion([valgrind, '--version'])}; ${rounds} round(s); each target under callgrind on core ${gatewayCore}, `
     + `${whole(warmup)} calls to warm up, then ${whole(counted)} counted, ${connections} at a time (load on core ${loadCore}, nginx on core ${upstreamCore})`);
-  const keys: Key[] = ['bare', 'json', 'lingua'];
+  let keys: Key[] = typeof values.targets === 'string' ? allKeys.filter((k) => (values.targets as string).split(',').includes(k)) : [...allKeys];
+  if (keys.includes('platform-pg')) {
+    const skip = await postgresRedisSkip();
+    if (skip !== false) {
+      log(`NOTICE: platform on PostgreSQL + Redis not counted: ${skip}`);
+      keys = keys.filter((k) => k !== 'platform-pg');
+    }
+  }
   const perCall = new Map<Key, number[]>(keys.map((k) => [k, []]));
+  const rates = new Map<Key, number[]>(keys.map((k) => [k, []]));
   for (let round = 1; round <= rounds; round++) {
     const shift = (round - 1) % keys.length;
     for (const key of [...keys.slice(shift), ...keys.slice(0, shift)]) {
       const n = await countOne(key, upstreamOrigin, round);
-      perCall.get(key)!.push(n);
-      log(`  round ${round} ${key.padEnd(6)} ${whole(n).padStart(9)} instructions per call`);
+      perCall.get(key)!.push(n.perCall);
+      rates.get(key)!.push(n.callsPerSecond);
+      log(`  round ${round} ${key.padEnd(15)} ${whole(n.perCall).padStart(9)} instructions per call  (${whole(n.callsPerSecond)} calls/s under valgrind)`);
     }
   }
   // Noise here only adds (a round whose window caught a major GC, which valgrind's
   // slowness makes more likely than at full speed): the fewest is the steady cost.
   const least = (k: Key) => Math.min(...perCall.get(k)!);
   const med = (k: Key) => median(perCall.get(k)!);
-  const labels: Record<Key, string> = { bare: '(b) bare node:http + undici proxy', json: '(b\') JSON-rewriting proxy', lingua: 'Lingua' };
+  const labels: Record<Key, string> = {
+    bare: '(b) bare node:http + undici proxy',
+    json: '(b\') JSON-rewriting proxy',
+    lingua: 'Lingua, platform off',
+    'platform-sqlite': 'Lingua, platform on: SQLite + memory',
+    'platform-pg': 'Lingua, platform on: PostgreSQL + Redis',
+  };
+  const against = (k: Key, base: Key) => (perCall.has(base) ? fixed(least(k) / least(base)) : '-');
   log();
-  log(table(['target', 'instructions per call', 'against (b)', 'against (b\')', 'median of rounds'],
-    keys.map((k) => [labels[k], whole(least(k)), fixed(least(k) / least('bare')), fixed(least(k) / least('json')), whole(med(k))])));
-  log(`(fewest over rounds; user-space instructions of the target's process, all threads; the kernel's share of the sockets is not counted)`);
-  log(`Lingua does ${fixed(least('lingua') / least('bare'))}× the bare proxy's work per call: at equal cost per instruction its throughput would be ${fixed(least('bare') / least('lingua'))} of (b)'s.`);
+  log(table(['target', 'instructions per call', 'against (b)', 'against (b\')', 'against platform off', 'median of rounds'],
+    keys.map((k) => [labels[k], whole(least(k)), against(k, 'bare'), against(k, 'json'), against(k, 'lingua'), whole(med(k))])));
+  log(`(fewest over rounds; user-space instructions of the target's process, all threads; the kernel's share of the sockets is not counted;`);
+  log(` PostgreSQL's and Redis's own work is in their processes, not counted)`);
+  if (perCall.has('lingua') && perCall.has('bare')) {
+    log(`Lingua does ${fixed(least('lingua') / least('bare'))}× the bare proxy's work per call: at equal cost per instruction its throughput would be ${fixed(least('bare') / least('lingua'))} of (b)'s.`);
+  }
+  const platformRatios: Record<string, number> = {};
+  for (const k of ['platform-sqlite', 'platform-pg'] as const) {
+    if (!perCall.has(k) || !perCall.has('lingua')) continue;
+    const ratio = least(k) / least('lingua');
+    platformRatios[k] = ratio;
+    const target = k === 'platform-sqlite' ? `  (target <= 1.10: ${ratio <= 1.1 ? 'MET' : 'NOT MET'})` : '';
+    log(`${labels[k]} against platform off: ${fixed(ratio)}× the instructions per call, +${whole(least(k) - least('lingua'))}${target}`);
+  }
   const results = join(repoRoot, 'bench/results');
   mkdirSync(results, { recursive: true });
-  writeFileSync(join(results, 'instructions.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, warmup, counted, connections, perCall: Object.fromEntries(perCall) }, null, 2)}\n`);
+  writeFileSync(join(results, 'instructions.json'), `${JSON.stringify({
+    date: new Date().toISOString(), node: process.version, rounds, warmup, counted, connections,
+    perCall: Object.fromEntries(perCall), callsPerSecond: Object.fromEntries(rates), platformRatios,
+  }, null, 2)}\n`);
 } finally {
   await Promise.all(children.map((c) => c.stop()));
   rmSync(tmp, { recursive: true, force: true });

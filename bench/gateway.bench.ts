@@ -3,12 +3,16 @@
  * (nginx returning fixed bodies), measures in one run:
  *   (a) the upstream directly, (b) a bare node:http + undici proxy,
  *   (b') the same proxy re-serialising the JSON it forwards (the floor for
- *   any gateway that reads requests), (c) Lingua started from the built CLI,
+ *   any gateway that reads requests), (c) Lingua started from the built CLI
+ *   with the platform off (no key, no limits, no ledger), and Lingua with
+ *   the platform on (a database key with rpm, tpm and a budget, the usage
+ *   ledger) on SQLite + in-memory limits and on PostgreSQL + Redis,
  * non-streaming req/s and latency under wrk, unloaded latency, streaming
- * req/s, and streaming time to first byte; then reports Lingua against (b).
+ * req/s, and streaming time to first byte; then reports Lingua against (b),
+ * and the platform-on targets against platform off.
  *
- *   npm run bench [-- --quick] [-- --rounds N --duration S --connections N]
- *   node dist/bench/gateway.bench.js --profile   # CPU profile of Lingua under load
+ *   npm run bench [-- --quick] [-- --rounds N --duration S --connections N] [-- --targets platform-pg]
+ *   node dist/bench/gateway.bench.js --profile [--platform sqlite|postgres]   # CPU profile of Lingua under load
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +21,10 @@ import { join } from 'node:path';
 import { summariseCpuProfile, type ProfileSummary } from './support/cpu-profile.js';
 import { debianTool, toolVersion } from './support/debian-tool.js';
 import { completionPath, completionRequest, streamPath, streamRequest } from './support/fixtures.js';
-import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Target } from './support/gateways.js';
+import { repoRoot, startBareProxy, startJsonProxy, startLingua, type LinguaTarget, type Target, type TargetKey } from './support/gateways.js';
 import { startNginxUpstream } from './support/nginx-upstream.js';
 import { parseOptions, type BenchOptions } from './support/options.js';
+import { postgresRedisSkip } from './support/platform.js';
 import { canPin, cores, freePort, pinned, pinProcess, type ServerProcess } from './support/pinned-process.js';
 import { coreBusyPercent, coreTimes, processCpuMs } from './support/proc-stat.js';
 import { median, type Distribution } from './support/stats.js';
@@ -54,10 +59,12 @@ const cpus = os.availableParallelism();
 const { gateway: gatewayCore, load: loadCore, upstream: upstreamCore } = cores;
 
 const children: ServerProcess[] = [];
+const linguas: LinguaTarget[] = [];
 let tmp = '';
 
 async function cleanUp(): Promise<void> {
   await Promise.all(children.map((c) => c.stop()));
+  await Promise.all(linguas.map((l) => l.platform.cleanUp()));
   if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
 }
 process.once('SIGINT', () => { void cleanUp().then(() => process.exit(130)); });
@@ -66,7 +73,7 @@ async function load(target: Target, url: string, body: string, seconds: number, 
   const pid = target.process.child.pid!;
   const cores = coreTimes();
   const cpu = processCpuMs(pid);
-  const r = await runWrk({ wrk: wrkPath, url, body, connections, seconds, cores: loadCore, dir: tmp });
+  const r = await runWrk({ wrk: wrkPath, url, body, connections, seconds, cores: loadCore, dir: tmp, headers: target.headers });
   return {
     ...r,
     cpuUsPerRequest: ((processCpuMs(pid) - cpu) * 1000) / Math.max(1, r.requests),
@@ -74,11 +81,13 @@ async function load(target: Target, url: string, body: string, seconds: number, 
   };
 }
 
-async function streamTimings(url: string): Promise<StreamTimings> {
+async function streamTimings(target: Target): Promise<StreamTimings> {
+  const url = target.streamUrl;
   const script = join(repoRoot, 'dist/bench/support/ttfb-client.js');
   const argv = pinned(loadCore, [process.execPath, script, url, streamRequest, String(options.sequential), String(options.streamConcurrency), String(options.concurrentTotal)]);
+  const authorization = target.headers.authorization;
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: authorization === undefined ? process.env : { ...process.env, BENCH_AUTHORIZATION: authorization } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.once('error', reject);
@@ -97,8 +106,10 @@ function pairedRatio(values: number[]): PairedRatio {
 
 const best = (loads: Load[], by: (l: Load) => number): Load => loads.reduce((a, b) => (by(b) > by(a) ? b : a));
 
-async function measure(targets: Target[]): Promise<Record<Target['key'], TargetResult>> {
-  const rounds = new Map<Target['key'], TargetResult['rounds']>(targets.map((t) => [t.key, []]));
+type Measured = Record<'direct' | 'bare' | 'json' | 'lingua', TargetResult> & Partial<Record<TargetKey, TargetResult>>;
+
+async function measure(targets: Target[]): Promise<Measured> {
+  const rounds = new Map<TargetKey, TargetResult['rounds']>(targets.map((t) => [t.key, []]));
   // Each process once to steady state first: a fresh Node process takes ~10 s
   // of this load before its JIT settles (more code settles later), and a
   // gateway serves for days. Not counted.
@@ -121,16 +132,16 @@ async function measure(targets: Target[]): Promise<Record<Target['key'], TargetR
       const stream = await load(t, t.streamUrl, streamRequest, options.seconds, options.connections);
       rounds.get(t.key)!.push({ loaded, unloaded, stream });
       const errors = loaded.errors + unloaded.errors + stream.errors;
-      log(`  round ${round} ${t.label.padEnd(28)} ${whole(loaded.rps).padStart(7)} req/s  p50 ${fixed(loaded.p50Ms)} ms  c=1 p50 ${fixed(unloaded.p50Ms, 3)} ms  `
+      log(`  round ${round} ${t.label.padEnd(40)} ${whole(loaded.rps).padStart(7)} req/s  p50 ${fixed(loaded.p50Ms)} ms  c=1 p50 ${fixed(unloaded.p50Ms, 3)} ms  `
         + `stream ${whole(stream.rps).padStart(7)} req/s  ${fixed(loaded.cpuUsPerRequest, 0)} µs CPU/req  cores busy ${loaded.coreBusy.join('/')}%`
         + (errors > 0 ? `  ERRORS: ${errors} failed or non-2xx responses` : ''));
       if (errors > 0) process.exitCode = 1;
     }
   }
-  const out = {} as Record<Target['key'], TargetResult>;
+  const out = {} as Measured;
   for (const t of targets) {
     const r = rounds.get(t.key)!;
-    const streamTimingsOf = await streamTimings(t.streamUrl);
+    const streamTimingsOf = await streamTimings(t);
     out[t.key] = {
       label: t.label,
       rounds: r,
@@ -142,7 +153,7 @@ async function measure(targets: Target[]): Promise<Record<Target['key'], TargetR
       },
       streamTimings: streamTimingsOf,
     };
-    log(`  streams ${t.label.padEnd(28)} TTFB p50 ${fixed(streamTimingsOf.sequential.ttfb.p50, 3)} ms  at ${options.streamConcurrency} concurrent p50 ${fixed(streamTimingsOf.concurrent.ttfb.p50, 3)} ms`);
+    log(`  streams ${t.label.padEnd(40)} TTFB p50 ${fixed(streamTimingsOf.sequential.ttfb.p50, 3)} ms  at ${options.streamConcurrency} concurrent p50 ${fixed(streamTimingsOf.concurrent.ttfb.p50, 3)} ms`);
   }
   return out;
 }
@@ -150,10 +161,11 @@ async function measure(targets: Target[]): Promise<Record<Target['key'], TargetR
 /** Lingua's added latency over (b)'s: (lingua − direct) / (bare − direct). */
 const addedRatio = (direct: number, bare: number, lingua: number): number => (lingua - direct) / (bare - direct);
 
-function report(r: Record<Target['key'], TargetResult>): Record<string, unknown> {
+function report(r: Measured): Record<string, unknown> {
   const { direct, bare, json, lingua } = r;
   const c = options.connections;
-  const rows = [direct, bare, json, lingua].map((t) => [
+  const platformOn = [r['platform-sqlite'], r['platform-pg']].filter((t): t is TargetResult => t !== undefined);
+  const rows = [direct, bare, json, lingua, ...platformOn].map((t) => [
     t.label,
     whole(t.best.loaded.rps),
     fixed(t.best.loaded.p50Ms),
@@ -221,7 +233,40 @@ function report(r: Record<Target['key'], TargetResult>): Record<string, unknown>
     + ` (${spread(paired.jsonFloorThroughput)}), streaming ${fixed(paired.jsonFloorStreamThroughput.median)}; Lingua against it: throughput ${fixed(paired.linguaToJsonFloor.median)}`);
   log(`Upstream headroom: direct serves ${fixed(headroom, 1)}× Lingua's rate ${headroom >= 3 ? '(ok: not the bottleneck)' : '(WARNING: under 3×, the upstream or load generator may limit the result)'};`
     + ` core ${loadCore} was ${lingua.best.loaded.coreBusy[Number(loadCore)] ?? '?'}% busy during Lingua's run, core ${gatewayCore} ${lingua.best.loaded.coreBusy[Number(gatewayCore)] ?? '?'}%.`);
-  return { ratios, paired, bestOf, targets, headroom };
+  const platform = platformReport(r);
+  return { ratios, paired, bestOf, targets, headroom, platform };
+}
+
+/**
+ * The platform-on targets against platform off, per round (each round
+ * measures them side by side): throughput, CPU per request, latency added
+ * over the upstream at one connection, streaming throughput.
+ */
+function platformReport(r: Measured): Record<string, unknown> {
+  const { direct, lingua: off } = r;
+  const out: Record<string, unknown> = {};
+  for (const key of ['platform-sqlite', 'platform-pg'] as const) {
+    const on = r[key];
+    if (on === undefined) continue;
+    const perRound = (f: (i: number) => number): PairedRatio => pairedRatio(on.rounds.map((_, i) => f(i)));
+    const paired = {
+      throughput: perRound((i) => on.rounds[i]!.loaded.rps / off.rounds[i]!.loaded.rps),
+      cpuPerRequest: perRound((i) => on.rounds[i]!.loaded.cpuUsPerRequest / off.rounds[i]!.loaded.cpuUsPerRequest),
+      addedP50Unloaded: perRound((i) => addedRatio(direct.rounds[i]!.unloaded.p50Ms, off.rounds[i]!.unloaded.p50Ms, on.rounds[i]!.unloaded.p50Ms)),
+      streamThroughput: perRound((i) => on.rounds[i]!.stream.rps / off.rounds[i]!.stream.rps),
+      cpuUsAdded: perRound((i) => on.rounds[i]!.loaded.cpuUsPerRequest - off.rounds[i]!.loaded.cpuUsPerRequest),
+    };
+    const target = key === 'platform-pg' ? { target: '>= 0.90 (throughput against platform off)', met: paired.throughput.median >= 0.9 } : undefined;
+    const spread = (p: PairedRatio): string => `range ${fixed(p.min)}–${fixed(p.max)}`;
+    log();
+    log(`${on.label} against platform off (median of ${on.rounds.length} per-round ratios):`);
+    log(`  throughput ratio            ${fixed(paired.throughput.median)}${target === undefined ? '' : `  (target >= 0.90: ${target.met ? 'MET' : 'NOT MET'})`}  ${spread(paired.throughput)}`);
+    log(`  CPU per request ratio       ${fixed(paired.cpuPerRequest.median)}  ${spread(paired.cpuPerRequest)}; ${fixed(paired.cpuUsAdded.median, 1)} µs more per request`);
+    log(`  added p50 ratio, 1 conn     ${fixed(paired.addedP50Unloaded.median)}  ${spread(paired.addedP50Unloaded)}`);
+    log(`  streaming throughput ratio  ${fixed(paired.streamThroughput.median)}  ${spread(paired.streamThroughput)}`);
+    out[key] = { paired, ...(target === undefined ? {} : { target }) };
+  }
+  return out;
 }
 
 async function profile(upstreamOrigin: string): Promise<Record<string, ProfileSummary>> {
@@ -230,8 +275,12 @@ async function profile(upstreamOrigin: string): Promise<Record<string, ProfileSu
   mkdirSync(dir, { recursive: true });
   const out: Record<string, ProfileSummary> = {};
   for (const kind of ['completion', 'stream'] as const) {
-    const lingua = await startLingua({ dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}.cpuprofile`] });
+    const lingua = await startLingua({
+      dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore, platform: options.profilePlatform,
+      nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}.cpuprofile`],
+    });
     children.push(lingua.process);
+    linguas.push(lingua);
     const [url, body] = kind === 'completion' ? [lingua.completionUrl, completionRequest] : [lingua.streamUrl, streamRequest];
     await load(lingua, url, body, options.warmupSeconds, options.connections);
     const r = await load(lingua, url, body, options.seconds, options.connections);
@@ -239,7 +288,7 @@ async function profile(upstreamOrigin: string): Promise<Record<string, ProfileSu
     const summary = summariseCpuProfile(join(dir, `${kind}.cpuprofile`), 25);
     out[kind] = summary;
     log();
-    log(`== Lingua ${kind}: ${whole(r.rps)} req/s under --cpu-prof; busy ${summary.busyMs} ms, idle ${summary.idleMs} ms ==`);
+    log(`== Lingua (platform ${options.profilePlatform}) ${kind}: ${whole(r.rps)} req/s under --cpu-prof; busy ${summary.busyMs} ms, idle ${summary.idleMs} ms ==`);
     log(table(['owner (self time)', '%'], summary.byOwner.map((l) => [l.name, fixed(l.percent, 1)])));
     log();
     log(table(['function (self time)', 'where', '%'], summary.topSelf.map((l) => [l.name, l.where, fixed(l.percent, 1)])));
@@ -301,15 +350,29 @@ try {
     const profiles = await profile(upstreamOrigin);
     writeFileSync(join(results, 'profile.json'), `${JSON.stringify({ environment, options, profiles }, null, 2)}\n`);
   } else {
-    const direct: Target = { key: 'direct', label: 'upstream direct (nginx)', completionUrl: upstreamOrigin + completionPath, streamUrl: upstreamOrigin + streamPath, process: upstream };
+    const direct: Target = { key: 'direct', label: 'upstream direct (nginx)', completionUrl: upstreamOrigin + completionPath, streamUrl: upstreamOrigin + streamPath, headers: {}, process: upstream };
     const bare = await startBareProxy(await freePort(), upstreamOrigin, gatewayCore);
     children.push(bare.process);
     const json = await startJsonProxy(await freePort(), upstreamOrigin, gatewayCore);
     children.push(json.process);
-    const lingua = await startLingua({ dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore });
-    children.push(lingua.process);
+    const gateways: Target[] = [bare, json];
+    const wanted = (key: TargetKey) => options.targets === undefined || options.targets.includes(key);
+    const platforms = (['off', 'sqlite', 'postgres'] as const).filter((p) => p === 'off' || wanted(p === 'sqlite' ? 'platform-sqlite' : 'platform-pg'));
+    if (platforms.includes('postgres')) {
+      const skip = await postgresRedisSkip();
+      if (skip !== false) {
+        log(`NOTICE: platform on PostgreSQL + Redis not measured: ${skip}`);
+        platforms.splice(platforms.indexOf('postgres'), 1);
+      }
+    }
+    for (const platform of platforms) {
+      const lingua = await startLingua({ dir: tmp, port: await freePort(), upstreamOrigin, cores: gatewayCore, platform });
+      children.push(lingua.process);
+      linguas.push(lingua);
+      gateways.push(lingua);
+    }
 
-    const measured = await measure([direct, bare, json, lingua]);
+    const measured = await measure([direct, ...gateways]);
     const summary = report(measured);
     const file = join(results, 'latest.json');
     writeFileSync(file, `${JSON.stringify({ environment: { ...environment, loadAverageAfter: os.loadavg() }, options, ...summary, results: measured }, null, 2)}\n`);

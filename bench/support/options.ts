@@ -4,6 +4,10 @@ export interface BenchOptions {
   quick: boolean;
   /** Measure Lingua under load with --cpu-prof instead of comparing. */
   profile: boolean;
+  /** Which platform the profiled Lingua runs (`--platform off|sqlite|postgres`, default off). */
+  profilePlatform: 'off' | 'sqlite' | 'postgres';
+  /** `--targets a,b`: only these of the optional targets (default all). */
+  targets: string[] | undefined;
   rounds: number;
   /** Seconds of each measured load. */
   seconds: number;
@@ -27,6 +31,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       quick: { type: 'boolean' },
       profile: { type: 'boolean' },
+      platform: { type: 'string' },
+      targets: { type: 'string' },
       rounds: { type: 'string' },
       duration: { type: 'string' },
       connections: { type: 'string' },
@@ -38,6 +44,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     profile: values.profile === true,
+    profilePlatform: values.platform === 'sqlite' || values.platform === 'postgres' ? values.platform : 'off',
+    targets: typeof values.targets === 'string' ? values.targets.split(',') : undefined,
     rounds: num(values.rounds, quick ? 1 : 8),
     seconds: num(values.duration, quick ? 3 : 4),
     warmupSeconds: 1,

@@ -50,10 +50,10 @@ export class ServerProcess {
   #output = '';
   readonly #exited: Promise<number | null>;
 
-  constructor(name: string, argv: string[], options: { cwd?: string } = {}) {
+  constructor(name: string, argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.name = name;
     const [command, ...args] = argv;
-    this.child = spawn(command!, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command!, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (data: Buffer) => { this.#output = (this.#output + data.toString()).slice(-4000); };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);

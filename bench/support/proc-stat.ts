@@ -37,3 +37,14 @@ export function processCpuMs(pid: number): number {
     return Number.NaN;
   }
 }
+
+/** A process's resident set size (`VmRSS`) and its peak so far (`VmHWM`), in KB; NaN once it is gone. */
+export function processRssKb(pid: number): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rss: field('VmRSS'), peak: field('VmHWM') };
+  } catch {
+    return { rss: Number.NaN, peak: Number.NaN };
+  }
+}

@@ -18,8 +18,9 @@ export interface SteadyLoad {
  * moments rather than by time (instruction counts): the target never idles
  * between those moments.
  */
-export function steadyLoad(url: string, body: string, concurrency: number): SteadyLoad {
+export function steadyLoad(url: string, body: string, concurrency: number, extraHeaders: Record<string, string> = {}): SteadyLoad {
   const { origin, pathname } = new URL(url);
+  const headers = { 'content-type': 'application/json', ...extraHeaders };
   const pool = new Pool(origin, { connections: concurrency });
   let completed = 0;
   let failed = 0;
@@ -28,7 +29,7 @@ export function steadyLoad(url: string, body: string, concurrency: number): Stea
   const worker = async (): Promise<void> => {
     while (!stopped) {
       try {
-        const res = await pool.request({ method: 'POST', path: pathname, headers: { 'content-type': 'application/json' }, body });
+        const res = await pool.request({ method: 'POST', path: pathname, headers, body });
         await res.body.text();
         if (res.statusCode < 200 || res.statusCode >= 300) failed++;
       } catch {

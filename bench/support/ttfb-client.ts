@@ -4,6 +4,9 @@
  * `{ sequential: {ttfb, total}, concurrent: {ttfb, total, seconds} }` (ms).
  *
  *   node dist/bench/support/ttfb-client.js URL BODY SEQUENTIAL CONCURRENCY CONCURRENT_TOTAL
+ *
+ * `BENCH_AUTHORIZATION` in the environment, if set, is sent as the
+ * `authorization` header (a caller key).
  */
 import { Pool } from 'undici';
 import { distribution } from './stats.js';
@@ -18,13 +21,15 @@ const concurrency = Number(concurrencyArg ?? 16);
 const concurrentTotal = Number(concurrentTotalArg ?? 1000);
 
 const target = new URL(url);
+const headers: Record<string, string> = { 'content-type': 'application/json' };
+if (process.env.BENCH_AUTHORIZATION) headers.authorization = process.env.BENCH_AUTHORIZATION;
 const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
 
 interface Timing { ttfb: number; total: number }
 
 async function once(): Promise<Timing> {
   const start = performance.now();
-  const res = await pool.request({ method: 'POST', path: target.pathname, headers: { 'content-type': 'application/json' }, body });
+  const res = await pool.request({ method: 'POST', path: target.pathname, headers, body });
   let first = 0;
   let text = '';
   for await (const chunk of res.body) {

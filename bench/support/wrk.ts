@@ -24,17 +24,20 @@ export interface WrkRun {
   connections: number;
   seconds: number;
   cores: string;
+  /** Headers sent beside the content type (a caller key). */
+  headers?: Record<string, string>;
   /** Folder for the Lua script. */
   dir: string;
 }
 
 /** wrk's `done` hook prints one JSON line that we read back. */
-function script(body: string): string {
+function script(body: string, headers: Record<string, string>): string {
   if (body.includes(']]')) throw new Error('request body cannot sit in a Lua long string');
   return `
 wrk.method = "POST"
 wrk.body = [[${body}]]
 wrk.headers["Content-Type"] = "application/json"
+${Object.entries(headers).map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`).join('\n')}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('WRK_RESULT {"requests":%d,"duration_us":%d,"errors":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"mean_us":%.1f,"max_us":%d}\\n',
@@ -46,8 +49,9 @@ end
 
 /** A fixed-concurrency, fixed-duration POST load (one wrk thread, pinned). */
 export async function runWrk(run: WrkRun): Promise<WrkResult> {
-  const file = join(run.dir, `wrk-${run.body.length}.lua`);
-  writeFileSync(file, script(run.body));
+  const headers = run.headers ?? {};
+  const file = join(run.dir, `wrk-${run.body.length}-${Object.keys(headers).length === 0 ? 'plain' : 'keyed'}-${process.hrtime.bigint()}.lua`);
+  writeFileSync(file, script(run.body, headers));
   const argv = pinned(run.cores, [run.wrk, '-t1', `-c${run.connections}`, `-d${run.seconds}s`, '--timeout', '10s', '-s', file, run.url]);
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
