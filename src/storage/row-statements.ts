@@ -31,13 +31,21 @@ export class RowStatements {
 
   /** The statements that write `rows`. */
   *statements(rows: ReadonlyArray<readonly unknown[]>): Generator<Statement> {
+    const width = this.#columns.length;
     for (let i = 0; i < rows.length;) {
       const n = Math.min(this.#maxRows, 2 ** Math.floor(Math.log2(rows.length - i)));
-      const chunk = rows.slice(i, i + n);
+      // The rows' values one after the other, copied by hand: Array.prototype.flat
+      // costs ~0.1 µs per value, which made it the ledger's largest cost after SQLite's own.
+      const parameters: unknown[] = new Array(n * width);
+      for (let r = 0, p = 0; r < n; r++) {
+        const row = rows[i + r]!;
+        for (let k = 0; k < width; k++) parameters[p++] = row[k];
+      }
+      const from = i;
       i += n;
-      const parameters = chunk.flat();
       let sql = this.#texts.get(n);
       if (sql === undefined) {
+        const chunk = rows.slice(from, from + n);
         const compiled = this.#compile(chunk.map((values) => Object.fromEntries(this.#columns.map((c, k) => [c, values[k]]))));
         if (!sameValues(compiled.parameters, parameters)) {
           throw new Error(`storage: Kysely's parameters for ${this.#columns.join(', ')} are not the rows' values in column order`);

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { StatementRunner } from './dialect.js';
 import { bucketOf } from './latency-histogram.js';
-import { RowStatements } from './row-statements.js';
+import { RowStatements, type Statement } from './row-statements.js';
 import { bucketColumns, ROLLUPS, type Database, type RollupTable, type UsageRecordsTable, type UsageRollupsTable } from './schema.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -54,13 +54,12 @@ export class UsageInserter {
 
   async insert(records: readonly UsageRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = records.map(recordValues);
-    await this.db.transaction().execute(async (trx) => {
-      for (const statement of this.#records.statements(rows)) await this.run(trx, statement);
-      for (const { table, spanMs } of ROLLUPS) {
-        for (const statement of this.#rollups[table].statements(rollupValues(records, spanMs))) await this.run(trx, statement);
-      }
-    });
+    await this.run(this.db, this.#statements(records));
+  }
+
+  *#statements(records: readonly UsageRecord[]): Generator<Statement> {
+    yield* this.#records.statements(records.map(recordValues));
+    for (const { table, spanMs } of ROLLUPS) yield* this.#rollups[table].statements(rollupValues(records, spanMs));
   }
 }
 
@@ -72,31 +71,32 @@ const addExcluded = (table: RollupTable) =>
  * Why a record cannot be stored (a figure that is not a number in its
  * column's range, a string that is not one), or undefined when it can:
  * checked when a record is handed over, so that a bad record never reaches a batch.
+ * Each figure's bound is its column's (PostgreSQL's smallint, integer,
+ * bigint within a JS number's exact range). Each field is read by name (not
+ * in a loop over names, whose keyed reads cost ~0.5% of a call's CPU).
  */
 export function usageRecordProblem(r: UsageRecord): string | undefined {
-  for (const f of requiredText) {
-    if (typeof r[f] !== 'string' || r[f] === '') return `${f} must be a non-empty string`;
-  }
-  for (const f of optionalText) {
-    if (r[f] != null && typeof r[f] !== 'string') return `${f} must be a string or null`;
-  }
-  for (const [f, max] of figures) {
-    const v = r[f];
-    if (v == null && f === 'ttftMs') continue;
-    if (typeof v !== 'number' || !(v >= 0 && v < max)) return `${f} must be a number from 0 to ${max - 1}`;
-  }
-  return undefined;
+  return required('requestId', r.requestId) ?? required('protocol', r.protocol) ?? required('endpoint', r.endpoint)
+    ?? optional('accountId', r.accountId) ?? optional('keyId', r.keyId) ?? optional('model', r.model) ?? optional('provider', r.provider)
+    ?? optional('upstreamModel', r.upstreamModel) ?? optional('errorKind', r.errorKind) ?? optional('user', r.user)
+    ?? figure('ts', r.ts, 2 ** 53) ?? figure('cost', r.cost, 2 ** 53)
+    ?? figure('inputTokens', r.inputTokens, 2 ** 31) ?? figure('cachedInputTokens', r.cachedInputTokens, 2 ** 31)
+    ?? figure('outputTokens', r.outputTokens, 2 ** 31) ?? figure('reasoningTokens', r.reasoningTokens, 2 ** 31)
+    ?? figure('latencyMs', r.latencyMs, 2 ** 31) ?? (r.ttftMs == null ? undefined : figure('ttftMs', r.ttftMs, 2 ** 31))
+    ?? figure('status', r.status, 2 ** 15) ?? figure('attempts', r.attempts, 2 ** 15);
 }
 
-const requiredText = ['requestId', 'protocol', 'endpoint'] as const;
-const optionalText = ['accountId', 'keyId', 'model', 'provider', 'upstreamModel', 'errorKind', 'user'] as const;
-/** Each figure and the bound of its column (PostgreSQL's smallint, integer, bigint within a JS number's exact range). */
-const figures: ReadonlyArray<readonly [keyof UsageRecord & string, number]> = [
-  ['ts', 2 ** 53], ['cost', 2 ** 53],
-  ['inputTokens', 2 ** 31], ['cachedInputTokens', 2 ** 31], ['outputTokens', 2 ** 31], ['reasoningTokens', 2 ** 31],
-  ['latencyMs', 2 ** 31], ['ttftMs', 2 ** 31],
-  ['status', 2 ** 15], ['attempts', 2 ** 15],
-];
+function required(field: string, v: unknown): string | undefined {
+  return typeof v !== 'string' || v === '' ? `${field} must be a non-empty string` : undefined;
+}
+
+function optional(field: string, v: unknown): string | undefined {
+  return v != null && typeof v !== 'string' ? `${field} must be a string or null` : undefined;
+}
+
+function figure(field: string, v: unknown, max: number): string | undefined {
+  return typeof v !== 'number' || !(v >= 0 && v < max) ? `${field} must be a number from 0 to ${max - 1}` : undefined;
+}
 
 /** Text as both databases store it: no NUL (PostgreSQL refuses it), at most MAX_TEXT characters for what a caller chooses. */
 function text(s: string): string;
@@ -126,19 +126,25 @@ type RollupValues = [number, string, string, string, ...number[]];
 /** The records summed per span × key × model × account, in primary-key order. */
 function rollupValues(records: readonly UsageRecord[], spanMs: number): RollupValues[] {
   const groups = new Map<string, RollupValues>();
+  let g: RollupValues | undefined;
+  let previous: UsageRecord | undefined;
   for (const r of records) {
     const ts = int(r.ts);
     const start = ts - (ts % spanMs);
-    const keyId = text(r.keyId) ?? '';
-    const model = text(r.model, MAX_TEXT) ?? '';
-    const accountId = text(r.accountId) ?? '';
-    const id = `${start}\0${keyId}\0${model}\0${accountId}`;
-    let g = groups.get(id);
-    if (g === undefined) {
-      g = [start, keyId, model, accountId, ...zeros];
-      groups.set(id, g);
+    // Records in a row mostly share their group (one busy key and model): the previous one's, found without a lookup.
+    if (previous === undefined || start !== g![0] || r.keyId !== previous.keyId || r.model !== previous.model || r.accountId !== previous.accountId) {
+      const keyId = text(r.keyId) ?? '';
+      const model = text(r.model, MAX_TEXT) ?? '';
+      const accountId = text(r.accountId) ?? '';
+      const id = `${start}\0${keyId}\0${model}\0${accountId}`;
+      g = groups.get(id);
+      if (g === undefined) {
+        g = [start, keyId, model, accountId, ...zeros];
+        groups.set(id, g);
+      }
     }
-    const sums = g as unknown as number[];
+    previous = r;
+    const sums = g! as unknown as number[];
     sums[REQUESTS]!++;
     if (r.status >= 400) sums[ERRORS]!++;
     if (r.unpriced) sums[UNPRICED]!++;
