@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
 import type { KeyConfig } from '../config/schema.js';
 import type { Logger } from '../lib/logger.js';
 import { fromUsd } from '../pricing/pricing.js';
@@ -39,7 +39,8 @@ export interface KeyStoreOptions {
   now?: () => number;
 }
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+// One-shot: a Hash object per call (createHash) cost ~5x as much, ~2% of a call's CPU.
+const digest = (text: string): Buffer => oneShotHash('sha256', text, 'buffer');
 const fromHex = (hex: string): Buffer => Buffer.from(hex, 'hex');
 /** Compared with a presented key's hash when an id is unknown, so both paths do the same work. */
 const nothing = Buffer.alloc(32);

@@ -40,7 +40,7 @@ export async function admit(ctx: PipelineContext, protocol: ChatProtocol, ex: Ex
   ]);
   if (admission !== undefined) {
     const headers = protocol.rateLimitHeaders?.(report(admission.scopes), Date.now());
-    if (headers !== undefined) for (const [name, value] of Object.entries(headers)) ex.res.setHeader(name, value);
+    if (headers !== undefined) for (const name in headers) ex.res.setHeader(name, headers[name]!);
   }
   // Whatever was granted is held until settle, which lets it go if the other refused.
   if (admission?.ok) ex.lease = admission.lease;
@@ -66,9 +66,13 @@ function modelScope(keyId: string, model: ModelEntry): LimitScope {
 
 /** The most constraining request and token standings over the scopes. */
 function report(scopes: readonly ScopeState[]): RateLimitReport {
+  const out: RateLimitReport = {};
   const requests = mostConstraining(scopes, 'requests');
   const tokens = mostConstraining(scopes, 'tokens');
-  return { ...(requests && { requests }), ...(tokens && { tokens }) };
+  // Set, not spread: spreading two small objects per request cost ~1% of its CPU.
+  if (requests !== undefined) out.requests = requests;
+  if (tokens !== undefined) out.tokens = tokens;
+  return out;
 }
 
 const limitNames = { rpm: 'requests per minute', tpm: 'tokens per minute', concurrency: 'concurrent requests' } as const;

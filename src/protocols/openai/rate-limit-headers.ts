@@ -7,12 +7,17 @@ import type { RateLimitReport } from '../contract.js';
  */
 export function openAIRateLimitHeaders(report: RateLimitReport): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const kind of ['requests', 'tokens'] as const) {
-    const w = report[kind];
-    if (w === undefined) continue;
-    headers[`x-ratelimit-limit-${kind}`] = String(w.limit);
-    headers[`x-ratelimit-remaining-${kind}`] = String(w.remaining);
-    headers[`x-ratelimit-reset-${kind}`] = openAIDuration(w.resetMs);
+  // Names as constants, not built per request (which left a new string and a slow object each time).
+  const { requests, tokens } = report;
+  if (requests !== undefined) {
+    headers['x-ratelimit-limit-requests'] = String(requests.limit);
+    headers['x-ratelimit-remaining-requests'] = String(requests.remaining);
+    headers['x-ratelimit-reset-requests'] = openAIDuration(requests.resetMs);
+  }
+  if (tokens !== undefined) {
+    headers['x-ratelimit-limit-tokens'] = String(tokens.limit);
+    headers['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
+    headers['x-ratelimit-reset-tokens'] = openAIDuration(tokens.resetMs);
   }
   return headers;
 }
