@@ -53,6 +53,8 @@ export class LoadedModel {
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
   readonly contextSize: number;
   readonly #vocabularySize: number;
+  /** Characters of the vocabulary's longest piece: no token covers more, so a longer prompt than context × this cannot fit. */
+  readonly #longestPiece: number;
   readonly #clampMaxTokens: boolean;
 
   private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, options: ModelOptions) {
@@ -64,6 +66,7 @@ export class LoadedModel {
     this.#clampMaxTokens = options.clampMaxTokens;
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
     this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
+    this.#longestPiece = longestPiece(metadata.tokenizer?.ggml?.tokens);
     const slots = Array.from({ length: options.parallel }, (): Slot => {
       const sequence = context.getSequence();
       return { sequence, guard: new DecodeGuard(sequence) };
@@ -207,6 +210,9 @@ export class LoadedModel {
       chatHistory: history,
       ...(tools.functions === undefined ? {} : { availableFunctions: tools.functions, documentFunctionParams: true }),
     });
+    // Tokenizing is synchronous and, on long runs of text, slow: a prompt that cannot fit is refused without it.
+    const chars = state.contextText.toString().length;
+    if (chars > this.contextSize * this.#longestPiece) throw promptTooLong(this.contextSize, chars);
     return { history, tools, wrapper, tokens: state.contextText.tokenize(this.#model.tokenizer) };
   }
 
@@ -236,6 +242,18 @@ export class LoadedModel {
     for (const [id, value] of Object.entries(bias)) tokenBias.set(Number(id) as Token, { logit: value });
     return tokenBias;
   }
+}
+
+/** The longest piece of a vocabulary, in characters (at least 1; 64 when the vocabulary is not in the metadata). */
+function longestPiece(tokens: readonly unknown[] | undefined): number {
+  if (tokens === undefined) return 64;
+  let longest = 1;
+  for (const t of tokens) if (typeof t === 'string' && t.length > longest) longest = t.length;
+  return longest;
+}
+
+function promptTooLong(contextSize: number, chars: number): LinguaError {
+  return new LinguaError('invalid_request', `This model's maximum context length is ${contextSize} tokens, and your messages (${chars} characters) are longer than that many tokens can hold. Please reduce the length of the messages.`, { code: 'context_length_exceeded', param: 'messages' });
 }
 
 function contextExceeded(contextSize: number, prompt: number, maxTokens: number | undefined): LinguaError {
