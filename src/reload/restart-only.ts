@@ -9,6 +9,8 @@ import type { Config } from '../config/schema.js';
 const restartOnly = {
   server: ['host', 'port', 'body_limit_mb', 'request_timeout_s', 'data_dir', 'auth_failures_per_minute', 'usage_ledger', 'log_format'],
   top: ['admin_key', 'database_url', 'redis_url', 'metrics'],
+  /** Where shared cooldowns live: kept from the first router (docs/routing.md). */
+  routing: ['redis_prefix', 'cooldown_sync_ms'],
 } as const;
 
 /** The restart-only fields whose value differs between two configs (`server.port`, `redis_url`…). */
@@ -19,5 +21,6 @@ export function restartOnlyChanges(running: Config, next: Config): string[] {
   for (const f of restartOnly.server) if (differs(server(running)[f], server(next)[f])) changed.push(`server.${f}`);
   const top = (c: Config) => c as Record<string, unknown>;
   for (const f of restartOnly.top) if (differs(top(running)[f], top(next)[f])) changed.push(f);
+  for (const f of restartOnly.routing) if (differs(running.routing[f], next.routing[f])) changed.push(`routing.${f}`);
   return changed;
 }
