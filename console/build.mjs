@@ -5,8 +5,8 @@
 // dist/console/.source-hash), so tests can ask for a fresh build without paying for one.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -70,9 +70,26 @@ function typecheck() {
 
 const ifStale = process.argv.includes('--if-stale');
 const hash = await sourceHash();
-if (ifStale && existsSync(join(outDir, 'index.html')) && existsSync(hashFile) && (await readFile(hashFile, 'utf8')) === hash) {
-  process.exit(0);
+const fresh = async () => existsSync(join(outDir, 'index.html')) && existsSync(hashFile) && (await readFile(hashFile, 'utf8')) === hash;
+if (ifStale && (await fresh())) process.exit(0);
+
+// One build at a time (test files may ask at once): the others wait for it, then find it fresh.
+const lock = join(root, 'dist', '.console-build.lock');
+await mkdir(dirname(lock), { recursive: true });
+for (const deadline = Date.now() + 180_000; ;) {
+  try {
+    await mkdir(lock);
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST' || Date.now() > deadline) throw error;
+    // A lock left by a build that was killed: builds take seconds, not minutes.
+    const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+    if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+if (ifStale && (await fresh())) process.exit(0);
 const started = performance.now();
 const { build } = await import('vite');
 // Vite does not check types: tsc does (console/tsconfig.json), beside the build.
