@@ -303,4 +303,15 @@ describe('operator login on a loopback server without an admin key', () => {
     });
     assert.equal(status, 403);
   });
+
+  test('without any key, the playground makes none (callers need none; one key would change that for all)', async () => {
+    const c = new ConsoleClient(server.url);
+    ok(await c.call('POST', '/login/operator', {}));
+    assert.equal((await c.call('GET', '/session')).body.keys_required, false);
+    const r = await c.call('POST', '/playground-key');
+    ok(r);
+    assert.equal(r.body.key, null);
+    assert.match(r.body.note, /no keys yet/);
+    assert.deepEqual((await c.call('GET', '/keys')).body.data, []);
+  });
 });
