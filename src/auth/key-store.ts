@@ -15,9 +15,10 @@ export type KeyOutcome =
   | { kind: 'valid'; caller: Caller }
   | { kind: 'missing' }
   | { kind: 'unknown' }
-  | { kind: 'revoked'; at: number }
-  | { kind: 'expired'; at: number }
-  | { kind: 'account_disabled'; accountId: string };
+  // The key is known but refused: `caller` says whose it is (for the usage record and the log line, not for serving).
+  | { kind: 'revoked'; at: number; caller: Caller }
+  | { kind: 'expired'; at: number; caller: Caller }
+  | { kind: 'account_disabled'; accountId: string; caller: Caller };
 
 /** A verifiable key: its hashes (32-byte digests) and what a valid use of it gives. */
 interface Entry {
@@ -143,9 +144,9 @@ export class KeyStore {
     const now = this.#now();
     const matches = timingSafeEqual(entry.hash, hash) || (entry.previousHash !== undefined && now < entry.previousUntil && timingSafeEqual(entry.previousHash, hash));
     if (!matches) return { kind: 'unknown' };
-    if (entry.revokedAt !== null) return { kind: 'revoked', at: entry.revokedAt };
-    if (entry.expiresAt !== null && now >= entry.expiresAt) return { kind: 'expired', at: entry.expiresAt };
-    if (entry.accountDisabled) return { kind: 'account_disabled', accountId: entry.caller.accountId! };
+    if (entry.revokedAt !== null) return { kind: 'revoked', at: entry.revokedAt, caller: entry.caller };
+    if (entry.expiresAt !== null && now >= entry.expiresAt) return { kind: 'expired', at: entry.expiresAt, caller: entry.caller };
+    if (entry.accountDisabled) return { kind: 'account_disabled', accountId: entry.caller.accountId!, caller: entry.caller };
     this.#touched.set(entry.caller.keyId!, now);
     return { kind: 'valid', caller: entry.caller };
   }

@@ -13,12 +13,14 @@ export function identify(ctx: PipelineContext, ex: Exchange): Caller | Promise<C
   const address = ex.req.socket.remoteAddress;
   ctx.authThrottle.check(address);
   const outcome = ctx.keys.verify(ex.endpoint.protocol.apiKey(ex.req.headers));
-  return outcome instanceof Promise ? outcome.then((o) => callerOf(ctx, o, address)) : callerOf(ctx, outcome, address);
+  return outcome instanceof Promise ? outcome.then((o) => callerOf(ctx, ex, o, address)) : callerOf(ctx, ex, outcome, address);
 }
 
-function callerOf(ctx: PipelineContext, outcome: KeyOutcome, address: string | undefined): Caller {
+function callerOf(ctx: PipelineContext, ex: Exchange, outcome: KeyOutcome, address: string | undefined): Caller {
   if (outcome.kind === 'valid') return outcome.caller;
   ctx.authThrottle.fail(address);
+  // A known key refused (revoked, expired): its record and log line still say whose it was.
+  if ('caller' in outcome) ex.caller = outcome.caller;
   throw refusal(outcome);
 }
 

@@ -106,6 +106,7 @@ describe('the platform in the request pipeline', () => {
     const refused = await post(chat, { model: 'm1', messages: hi }, { authorization: `Bearer ${k.key}` });
     assert.equal(refused.body.error.code, 'revoked_api_key');
     assert.match(refused.body.error.message, /revoked/);
+    assert.ok((await records()).some((r) => r.keyId === k.id && r.status === 401), "a revoked key's refusals are recorded as its own");
 
     const old = await dbKey({ expiresAt: Date.now() - 1000 });
     const expired = await post(`${server.url}/v1/messages`, { model: 'm1', max_tokens: 5, messages: hi }, { 'x-api-key': old.key });
