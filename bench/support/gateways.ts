@@ -35,6 +35,8 @@ async function answers(url: string, headers: Record<string, string> = {}): Promi
 export interface Launch {
   launcher?: string[];
   readyTimeoutMs?: number;
+  /** Added to the process's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startBareProxy(port: number, upstreamOrigin: string, cores: string, launch: Launch = {}): Promise<Target> {
@@ -48,7 +50,7 @@ export async function startJsonProxy(port: number, upstreamOrigin: string, cores
 
 async function startProxy(key: 'bare' | 'json', label: string, file: string, port: number, upstreamOrigin: string, cores: string, launch: Launch): Promise<Target> {
   const script = join(repoRoot, 'dist/bench/support', file);
-  const server = new ServerProcess(label, pinned(cores, [...(launch.launcher ?? []), process.execPath, script, String(port), upstreamOrigin]));
+  const server = new ServerProcess(label, pinned(cores, [...(launch.launcher ?? []), process.execPath, script, String(port), upstreamOrigin]), { env: { ...process.env, ...launch.env } });
   const origin = `http://127.0.0.1:${port}`;
   await server.ready(() => answers(origin + completionPath), launch.readyTimeoutMs);
   return { key, label, completionUrl: origin + completionPath, streamUrl: origin + streamPath, headers: {}, process: server };
@@ -97,7 +99,7 @@ export async function startLingua(options: {
   // Only the config says where the data goes and what backs the limits.
   const { DATABASE_URL: _d, REDIS_URL: _r, LINGUA_DATA_DIR: _l, LINGUA_CONFIG: _c, ...env } = process.env;
   const { key, label } = platformTargets[kind];
-  const server = new ServerProcess(label, pinned(options.cores, argv), { cwd: dir, env });
+  const server = new ServerProcess(label, pinned(options.cores, argv), { cwd: dir, env: { ...env, ...options.env } });
   const origin = `http://127.0.0.1:${options.port}`;
   try {
     await server.ready(() => answers(origin + completionPath, platform.headers), options.readyTimeoutMs);
