@@ -9,6 +9,7 @@ import { openStorage } from '../../src/storage/index.js';
 import { runCli } from '../support/cli-process.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { freshPostgresSchema, postgresSkip } from '../support/services.js';
+import { until } from '../support/until.js';
 
 /**
  * The ledger's promise, end to end: a real `lingua serve` process under a
@@ -51,7 +52,9 @@ async function killedUnderLoad(databaseUrl: string | undefined): Promise<void> {
       }
     };
     const workers = Array.from({ length: 4 }, (_, w) => worker(w));
-    await sleep(1500);
+    // Enough completed requests before the kill, however slow the machine; then a moment of load in full flow.
+    await until(() => completed.length >= 100, '100 completed requests', 30_000);
+    await sleep(500);
     run.child.kill('SIGKILL');
     const killedAt = Date.now();
     stop = true;
