@@ -35,7 +35,7 @@ export interface TargetRouteState {
   cooldownUntil: number | null;
   /** Requests in flight; null where not counted (a target only of models with one target, where nothing is balanced). */
   inflight: number | null;
-  /** EWMA of ms to the first batch: of streaming attempts, and of non-streaming ones (their whole answer); null before any. */
+  /** EWMA of ms to the first batch: of streaming attempts, and of non-streaming ones (their whole answer); null before any, and for a target only of one-target models (the fast path reads no clock). */
   ttftMs: { stream: number | null; whole: number | null };
   counters: { attempts: number; failures: number; retries: number; cooldownsOpened: number };
 }

@@ -101,15 +101,10 @@ export class Router {
     only.health.attempts++;
     const first = deploymentBatches(only, request, abort);
     if (!request.stream) {
-      return new WholeAnswer(() => {
-        const t0 = performance.now();
-        return readWhole(first).then((events) => {
-          only.health.observe(performance.now() - t0, false);
-          return events;
-        }, (error: unknown) => retryingWhole(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false }));
-      });
+      return new WholeAnswer(() => readWhole(first).then(undefined, (error: unknown) =>
+        retryingWhole(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false })));
     }
-    return new FirstBatchWatch(first, only, (error) => retryingBatches(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false }));
+    return new FirstBatchWatch(first, (error) => retryingBatches(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false }));
   }
 
   /** Each model's targets with their health, figures and counters (this instance's). */

@@ -13,7 +13,7 @@ export class TargetHealth {
   /** Requests in flight here, counted only for models with several targets (`countsInflight`). */
   inflight = 0;
   countsInflight = false;
-  /** EWMA of ms to the first batch of a streaming attempt. */
+  /** EWMA of ms to the first batch of a streaming attempt (attempts off the fast path: models with several targets, retries). */
   ttftStreamMs: number | undefined;
   /** EWMA of ms to a non-streaming attempt's whole answer. */
   ttftWholeMs: number | undefined;
