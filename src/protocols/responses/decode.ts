@@ -1,0 +1,175 @@
+import { invalidRequest, LinguaError, type ChatRequest, type ReasoningEffort, type ResponseFormat } from '../../canonical/index.js';
+import { compileCheck } from '../../lib/compiled-check.js';
+import { hasMoreKeysThan } from '../../lib/key-count.js';
+import { safeParseReporting, validationError } from '../../lib/validation-error.js';
+import { knownFields, responsesBounds, responsesRequestSchema, supportedItemTypes, supportedToolTypes, type ResponsesRequestBody } from './request-schema.js';
+import type { ResponsesRequest } from './responses-request.js';
+import { toCanonicalMessages } from './to-canonical-messages.js';
+import { toToolPlan } from './tools.js';
+
+/**
+ * A Responses body as a canonical request (with the context its encoders
+ * need). Bad input is a 400 in OpenAI's shape naming the field; what the
+ * canonical request cannot carry is refused by name (docs/responses.md).
+ */
+export function decodeResponsesRequest(body: unknown): ResponsesRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidRequest('The request body must be a JSON object.', undefined, 'invalid_request_error');
+  }
+  const fields = body as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!knownFields.has(key)) throw invalidRequest(`Unknown parameter: '${key}'.`, key, 'unknown_parameter');
+  }
+  if (hasMoreKeysThan(fields.metadata, responsesBounds.metadata)) {
+    throw invalidRequest(`Invalid 'metadata': too many properties. Expected an object with at most ${responsesBounds.metadata} properties.`, 'metadata', 'invalid_request_error');
+  }
+  refuseUnsupportedTypes(fields);
+  const r = isValidRequest(body) ? body : parseReporting(body);
+  refuseUnsupportedFields(r);
+
+  const plan = toToolPlan(r.tools, r.tool_choice);
+  if (plan.webSearch && r.max_tool_calls != null) {
+    throw invalidRequest("Unsupported parameter: 'max_tool_calls' with web search: this server's search loop has its own limit (search.max_searches).", 'max_tool_calls', 'unsupported_parameter');
+  }
+  const include = r.include ?? [];
+  const stream = r.stream === true;
+  const request: ChatRequest = {
+    model: r.model,
+    messages: toCanonicalMessages(r.instructions, r.input),
+    stream,
+    // A Responses stream always ends with the usage.
+    includeUsage: stream,
+    n: 1,
+    extra: Object.create(null) as Record<string, unknown>,
+  };
+  if (request.messages.length === 0) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
+  if (r.max_output_tokens != null) request.maxTokens = r.max_output_tokens;
+  if (r.temperature != null) request.temperature = r.temperature;
+  if (r.top_p != null) request.topP = r.top_p;
+  const user = r.safety_identifier ?? r.user;
+  if (user != null) request.user = user;
+  if (plan.tools.length > 0) request.tools = plan.tools;
+  if (plan.toolChoice !== undefined) request.toolChoice = plan.toolChoice;
+  if (r.parallel_tool_calls != null) request.parallelToolCalls = r.parallel_tool_calls;
+  const format = r.text?.format;
+  if (format != null) request.responseFormat = toResponseFormat(format);
+  const effort = toEffort(r.reasoning?.effort);
+  if (effort !== undefined) request.reasoning = { effort };
+  if (plan.webSearch) {
+    // Served like `enable_search` on the Chat path: Lingua's search loop, or a backend that searches natively (src/search/).
+    request.extra.enable_search = true;
+    if (plan.forcedSearch) request.extra.search_options = { forced_search: true };
+  }
+  return Object.assign(request, {
+    responses: { echo: echoOf(r), custom: plan.custom, encryptedReasoning: include.includes('reasoning.encrypted_content') },
+  });
+}
+
+const isValidRequest = compileCheck(responsesRequestSchema);
+
+/** zod's parse of a body the compiled check rejected: the 400 that names the field. */
+function parseReporting(body: unknown): ResponsesRequestBody {
+  const parsed = safeParseReporting(responsesRequestSchema, body);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Item and tool types this server does not serve, refused by name before
+ * validation (a union's error would name the wrong field). An item
+ * reference is a 404: no responses are stored here, so no item can be found.
+ */
+function refuseUnsupportedTypes(fields: Record<string, unknown>): void {
+  const { input, tools } = fields;
+  if (Array.isArray(input)) {
+    const n = Math.min(input.length, responsesBounds.input);
+    for (let i = 0; i < n; i++) {
+      const item: unknown = input[i];
+      if (typeof item !== 'object' || item === null) continue;
+      const { type, role, id } = item as Record<string, unknown>;
+      if (type === 'item_reference' || (type == null && role === undefined && typeof id === 'string')) {
+        throw new LinguaError('not_found', `Item with id '${String(id)}' not found: this server stores no responses, so an item cannot be referenced. Send the item itself in 'input' (with 'store': false, as stateless clients do).`, { param: `input[${i}]`, code: 'item_not_found' });
+      }
+      if (typeof type === 'string' && !supportedItemTypes.has(type)) {
+        throw invalidRequest(`Unsupported value: 'input[${i}].type' '${type}' is not supported by this server (supported: ${[...supportedItemTypes].join(', ')}, item_reference).`, `input[${i}].type`, 'unsupported_value');
+      }
+    }
+  }
+  if (Array.isArray(tools)) {
+    const n = Math.min(tools.length, responsesBounds.tools);
+    for (let i = 0; i < n; i++) {
+      const type = (tools[i] as Record<string, unknown> | null)?.type;
+      if (typeof type === 'string' && !supportedToolTypes.has(type)) {
+        throw invalidRequest(`Unsupported value: 'tools[${i}].type' '${type}' is not supported by this server (supported: function, custom, web_search).`, `tools[${i}].type`, 'unsupported_value');
+      }
+    }
+  }
+}
+
+/** Fields the canonical request cannot carry, with a value that would change the answer. */
+function refuseUnsupportedFields(r: ResponsesRequestBody): void {
+  const refuse = (param: string, why: string): never => {
+    throw invalidRequest(`Unsupported parameter: '${param}' ${why}`, param, 'unsupported_parameter');
+  };
+  if (r.previous_response_id != null) {
+    refuse('previous_response_id', "is not supported yet: this server stores no responses. Send the whole conversation in 'input' with 'store': false.");
+  }
+  if (r.conversation != null) refuse('conversation', 'is not supported: this server stores no conversations. Send the whole conversation in \'input\'.');
+  if (r.prompt != null) refuse('prompt', 'is not supported: this server has no stored prompt templates. Send the prompt in \'instructions\' and \'input\'.');
+  if (r.background === true) refuse('background', 'is not supported: responses are generated while the request is open.');
+  if (r.context_management != null) refuse('context_management', 'is not supported: this server does not compact conversations.');
+  if (r.moderation != null) refuse('moderation', 'is not supported: this server runs no moderation model.');
+  if (r.truncation === 'auto') refuse('truncation', "'auto' is not supported: this server does not drop input items; a conversation over the context window is a 400 (context_length_exceeded).");
+  if (r.top_logprobs != null && r.top_logprobs > 0) refuse('top_logprobs', 'is not supported: this server returns no log probabilities.');
+  if (r.include?.includes('message.output_text.logprobs')) refuse('include', "'message.output_text.logprobs' is not supported: this server returns no log probabilities.");
+  if (r.service_tier != null && r.service_tier !== 'auto' && r.service_tier !== 'default') {
+    refuse('service_tier', `'${r.service_tier}' is not supported: this server has one tier ('default').`);
+  }
+  if (r.text?.verbosity != null && r.text.verbosity !== 'medium') {
+    refuse('text.verbosity', `'${r.text.verbosity}' is not supported: no backend behind this server takes a verbosity (the default, 'medium', is accepted).`);
+  }
+}
+
+function toResponseFormat(format: NonNullable<NonNullable<ResponsesRequestBody['text']>['format']>): ResponseFormat {
+  if (format.type !== 'json_schema') return { type: format.type };
+  return {
+    type: 'json_schema',
+    name: format.name,
+    schema: format.schema,
+    ...(format.strict == null ? {} : { strict: format.strict }),
+    ...(format.description == null ? {} : { description: format.description }),
+  };
+}
+
+/** `xhigh` is the top of Lingua's scale, `high`. */
+function toEffort(effort: NonNullable<ResponsesRequestBody['reasoning']>['effort']): ReasoningEffort | undefined {
+  if (effort == null) return undefined;
+  return effort === 'xhigh' ? 'high' : effort;
+}
+
+/** The response object's fields that repeat the request, with the API's defaults. */
+function echoOf(r: ResponsesRequestBody): Record<string, unknown> {
+  return {
+    instructions: r.instructions ?? null,
+    max_output_tokens: r.max_output_tokens ?? null,
+    max_tool_calls: r.max_tool_calls ?? null,
+    metadata: r.metadata ?? {},
+    parallel_tool_calls: r.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    prompt_cache_key: r.prompt_cache_key ?? null,
+    reasoning: { effort: r.reasoning?.effort ?? null, summary: r.reasoning?.summary ?? r.reasoning?.generate_summary ?? null },
+    safety_identifier: r.safety_identifier ?? null,
+    service_tier: 'default',
+    // Nothing is stored here (yet): the response says so, whatever the request asked.
+    store: false,
+    temperature: r.temperature ?? null,
+    text: { format: r.text?.format ?? { type: 'text' }, verbosity: r.text?.verbosity ?? 'medium' },
+    tool_choice: r.tool_choice ?? 'auto',
+    tools: r.tools ?? [],
+    top_logprobs: r.top_logprobs ?? 0,
+    top_p: r.top_p ?? null,
+    truncation: r.truncation ?? 'disabled',
+    user: r.user ?? null,
+    background: false,
+  };
+}

@@ -1,0 +1,221 @@
+import { LinguaError, type Finish, type StreamEvent, type Usage } from '../../canonical/index.js';
+import type { StreamEncoder } from '../contract.js';
+import { messageItem, newItemId, outputText, reasoningItem, toolCallItem, type ItemStatus } from './output-items.js';
+import { failureOf } from './render-error.js';
+import { responseObject, terminalOf, type ResponseMeta, type ResponseState } from './response-object.js';
+import type { ResponsesContext } from './responses-request.js';
+
+/** The message or reasoning item being written (one at a time). */
+interface ContentItem {
+  kind: 'message' | 'reasoning';
+  index: number;
+  id: string;
+  text: string;
+}
+
+/** A tool call being written; several may be open at once (their arguments may interleave). */
+interface ToolItem {
+  index: number;
+  id: string;
+  callId: string;
+  name: string;
+  arguments: string;
+  custom: boolean;
+}
+
+/**
+ * Canonical events as the Responses API's SSE: every frame an `event:` line
+ * equal to its `type` and a `sequence_number` from 0, no `[DONE]`.
+ *
+ *   response.created → response.in_progress
+ *   → per output item: response.output_item.added → its parts → response.output_item.done
+ *       message:   content_part.added → output_text.delta* → output_text.done → content_part.done
+ *       reasoning: content_part.added → reasoning_text.delta* → reasoning_text.done → content_part.done
+ *       function:  function_call_arguments.delta* → function_call_arguments.done
+ *       custom:    custom_tool_call_input.delta → custom_tool_call_input.done
+ *   → exactly one of response.completed, response.incomplete (`incomplete_details.reason`)
+ *     or response.failed (`error.code`), carrying the whole response.
+ *
+ * Each item in `output_item.done` is the object the final `response.output`
+ * holds (the same id). A failure after the stream began, or a stream that
+ * ends before the backend finished, is `response.failed`, never a cut.
+ */
+export class ResponsesStreamEncoder implements StreamEncoder {
+  readonly #meta: ResponseMeta;
+  readonly #context: ResponsesContext;
+  #sequence = 0;
+  /** The response's items by output index: done items, and placeholders of open ones. */
+  readonly #output: unknown[] = [];
+  #content: ContentItem | undefined;
+  /** Open tool calls by their canonical index. */
+  readonly #tools = new Map<number, ToolItem>();
+  #finish: Finish | undefined;
+  #usage: Usage | undefined;
+  /** The terminal event was sent. */
+  #over = false;
+
+  constructor(meta: ResponseMeta, context: ResponsesContext) {
+    this.#meta = meta;
+    this.#context = context;
+  }
+
+  start(): string {
+    const response = this.#response({ status: 'in_progress', output: [] });
+    return this.#frame('response.created', { response }) + this.#frame('response.in_progress', { response });
+  }
+
+  event(e: StreamEvent): string {
+    if (this.#over) return '';
+    switch (e.type) {
+      case 'usage': this.#usage = e.usage; return '';
+      case 'error': return this.error(e.error);
+    }
+    // A Responses request asks for one choice.
+    if (e.choice !== 0) return '';
+    switch (e.type) {
+      case 'text': {
+        const open = this.#content?.kind === 'message' ? '' : this.#closeAll('completed') + this.#openContent('message');
+        this.#content!.text += e.text;
+        return open + this.#frame('response.output_text.delta', { ...this.#at(this.#content!), content_index: 0, delta: e.text, logprobs: [] });
+      }
+      case 'reasoning': {
+        const open = this.#content?.kind === 'reasoning' ? '' : this.#closeAll('completed') + this.#openContent('reasoning');
+        this.#content!.text += e.text;
+        return open + this.#frame('response.reasoning_text.delta', { ...this.#at(this.#content!), content_index: 0, delta: e.text });
+      }
+      case 'reasoning_signature': {
+        // The signature ends its reasoning block: one reasoning item each.
+        const open = this.#content?.kind === 'reasoning' ? '' : this.#closeAll('completed') + this.#openContent('reasoning');
+        return open + this.#closeContent('completed', e.signature);
+      }
+      case 'reasoning_redacted': {
+        const frames = this.#closeAll('completed');
+        const id = newItemId.reasoning();
+        const index = this.#output.length;
+        const item = reasoningItem(id, { text: '', redacted: e.data }, this.#context, true);
+        this.#output.push(item);
+        return frames
+          + this.#frame('response.output_item.added', { output_index: index, item: reasoningItem(id, { text: '' }, this.#context, false) })
+          + this.#frame('response.output_item.done', { output_index: index, item });
+      }
+      case 'tool_call_start': {
+        const frames = this.#closeContent('completed');
+        const custom = this.#context.custom.has(e.name);
+        const tool: ToolItem = { index: this.#output.length, id: custom ? newItemId.customToolCall() : newItemId.functionCall(), callId: e.id, name: e.name, arguments: '', custom };
+        const item = this.#toolItem(tool, 'in_progress');
+        this.#output.push(item);
+        this.#tools.set(e.index, tool);
+        return frames + this.#frame('response.output_item.added', { output_index: tool.index, item });
+      }
+      case 'tool_call_delta': {
+        const tool = this.#tools.get(e.index);
+        if (tool === undefined) return this.error(new LinguaError('upstream', `The backend sent arguments for tool call ${e.index} before starting it.`));
+        tool.arguments += e.arguments;
+        // A custom tool's input is one string argument: sent whole once the call is complete.
+        if (tool.custom || e.arguments === '') return '';
+        return this.#frame('response.function_call_arguments.delta', { ...this.#at(tool), delta: e.arguments });
+      }
+      case 'finish':
+        this.#finish = e.finish;
+        return this.#closeAll(terminalOf(e.finish).status === 'completed' ? 'completed' : 'incomplete');
+    }
+  }
+
+  end(): string {
+    if (this.#over) return '';
+    if (this.#finish === undefined) return this.error(new LinguaError('upstream', 'The backend stream ended before the response finished.'));
+    this.#over = true;
+    const terminal = terminalOf(this.#finish);
+    const type = terminal.status === 'completed' ? 'response.completed' : terminal.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
+    return this.#frame(type, { response: this.#response({ ...terminal, output: this.#output, usage: this.#usage }) });
+  }
+
+  /** A failure after the stream began: `response.failed`, with the items so far (open ones incomplete). */
+  error(error: LinguaError): string {
+    if (this.#over) return '';
+    this.#over = true;
+    const output = [...this.#output];
+    const content = this.#content;
+    if (content !== undefined) {
+      output[content.index] = content.kind === 'message'
+        ? messageItem(content.id, content.text, 'incomplete')
+        : reasoningItem(content.id, { text: content.text }, this.#context, true);
+    }
+    for (const tool of this.#tools.values()) output[tool.index] = this.#toolItem(tool, 'incomplete');
+    return this.#frame('response.failed', { response: this.#response({ status: 'failed', error: failureOf(error), output, usage: this.#usage }) });
+  }
+
+  heartbeat(): string {
+    return ': ping\n\n';
+  }
+
+  #response(state: ResponseState): Record<string, unknown> {
+    return responseObject(this.#meta, this.#context, state);
+  }
+
+  #frame(type: string, fields: Record<string, unknown>): string {
+    return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.#sequence++, ...fields })}\n\n`;
+  }
+
+  #at(item: { id: string; index: number }): { item_id: string; output_index: number } {
+    return { item_id: item.id, output_index: item.index };
+  }
+
+  #openContent(kind: ContentItem['kind']): string {
+    const item: ContentItem = { kind, index: this.#output.length, id: kind === 'message' ? newItemId.message() : newItemId.reasoning(), text: '' };
+    const added = kind === 'message' ? messageItem(item.id, undefined, 'in_progress') : reasoningItem(item.id, { text: '' }, this.#context, false);
+    this.#output.push(added);
+    this.#content = item;
+    const part = kind === 'message' ? outputText('') : { type: 'reasoning_text', text: '' };
+    return this.#frame('response.output_item.added', { output_index: item.index, item: added })
+      + this.#frame('response.content_part.added', { ...this.#at(item), content_index: 0, part });
+  }
+
+  /** Ends the open message or reasoning item; a reasoning item's signature comes with its end. */
+  #closeContent(status: ItemStatus, signature?: string): string {
+    const item = this.#content;
+    if (item === undefined) return '';
+    this.#content = undefined;
+    const at = { ...this.#at(item), content_index: 0 };
+    let frames: string;
+    let done: Record<string, unknown>;
+    if (item.kind === 'message') {
+      frames = this.#frame('response.output_text.done', { ...at, text: item.text, logprobs: [] })
+        + this.#frame('response.content_part.done', { ...at, part: outputText(item.text) });
+      done = messageItem(item.id, item.text, status);
+    } else {
+      frames = this.#frame('response.reasoning_text.done', { ...at, text: item.text })
+        + this.#frame('response.content_part.done', { ...at, part: { type: 'reasoning_text', text: item.text } });
+      done = reasoningItem(item.id, { text: item.text, ...(signature === undefined ? {} : { signature }) }, this.#context, true);
+    }
+    this.#output[item.index] = done;
+    return frames + this.#frame('response.output_item.done', { output_index: item.index, item: done });
+  }
+
+  #closeTools(status: ItemStatus): string {
+    let frames = '';
+    for (const tool of this.#tools.values()) {
+      const item = this.#toolItem(tool, status);
+      if (tool.custom) {
+        const input = item.input as string;
+        if (input !== '') frames += this.#frame('response.custom_tool_call_input.delta', { ...this.#at(tool), delta: input });
+        frames += this.#frame('response.custom_tool_call_input.done', { ...this.#at(tool), input });
+      } else {
+        frames += this.#frame('response.function_call_arguments.done', { ...this.#at(tool), name: tool.name, arguments: tool.arguments });
+      }
+      this.#output[tool.index] = item;
+      frames += this.#frame('response.output_item.done', { output_index: tool.index, item });
+    }
+    this.#tools.clear();
+    return frames;
+  }
+
+  #closeAll(status: ItemStatus): string {
+    return this.#closeContent(status) + this.#closeTools(status);
+  }
+
+  #toolItem(tool: ToolItem, status: ItemStatus): Record<string, unknown> {
+    return toolCallItem(tool.id, { id: tool.callId, name: tool.name, arguments: tool.arguments }, this.#context, status);
+  }
+}
+

@@ -1,0 +1,55 @@
+import { LinguaError } from '../../canonical/index.js';
+import type { RenderedError } from '../contract.js';
+import { renderOpenAIError } from '../openai/render-error.js';
+
+/** Canonical field names, as a Responses body names them. */
+const paramNames: Readonly<Record<string, string>> = {
+  messages: 'input',
+  max_tokens: 'max_output_tokens',
+  enable_search: 'tools',
+};
+
+/**
+ * A LinguaError in OpenAI's shape, `{error: {message, type, param, code}}`,
+ * with the fields named as a Responses body names them (the pipeline's
+ * stages and the backends name the canonical or the Chat field).
+ */
+export function renderResponsesError(error: LinguaError): RenderedError {
+  return renderOpenAIError(asResponsesError(error));
+}
+
+function asResponsesError(error: LinguaError): LinguaError {
+  const param = error.param === undefined ? undefined : paramNames[error.param];
+  if (param === undefined) return error;
+  const message = error.code === 'search_unavailable'
+    ? "Web search is not available for this model: this server has no search backend configured and the model's backend does not search natively. Remove the 'web_search' tool or ask the operator to configure one."
+    : error.message.replaceAll(`'${error.param!}'`, `'${param}'`);
+  return new LinguaError(error.kind, message, {
+    param, status: error.status,
+    ...(error.code === undefined ? {} : { code: error.code }),
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+    ...(error.upstreamStatus === undefined ? {} : { upstreamStatus: error.upstreamStatus }),
+    cause: error,
+  });
+}
+
+/**
+ * The `error` of a `response.failed`: the code a client acts on (Codex:
+ * `context_length_exceeded` compacts, `insufficient_quota` stops,
+ * `rate_limit_exceeded` waits for the "try again in N s" of the message,
+ * `server_is_overloaded` and `server_error` retry).
+ */
+export function failureOf(error: LinguaError): { code: string; message: string } {
+  const message = asResponsesError(error).message;
+  switch (error.code) {
+    case 'context_length_exceeded':
+    case 'insufficient_quota':
+      return { code: error.code, message };
+  }
+  if (error.kind === 'rate_limit') {
+    const wait = error.retryAfter !== undefined && !/try again in/i.test(message) ? ` Please try again in ${Math.max(1, Math.ceil(error.retryAfter))}s.` : '';
+    return { code: 'rate_limit_exceeded', message: message + wait };
+  }
+  if (error.kind === 'overloaded' || error.kind === 'unavailable') return { code: 'server_is_overloaded', message };
+  return { code: 'server_error', message };
+}

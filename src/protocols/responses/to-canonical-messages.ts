@@ -1,0 +1,140 @@
+import type { AssistantMessage, ImagePart, Message, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
+import { invalidRequest } from '../../canonical/index.js';
+import { openReasoning } from './reasoning-envelope.js';
+import type { InputContent, ResponsesInputItem } from './request-schema.js';
+
+/**
+ * `instructions` and `input` as canonical messages. `instructions` is the
+ * first system message; a string `input` is one user message. Consecutive
+ * assistant-side items (reasoning, assistant messages, function and custom
+ * tool calls) make one assistant message, in order, and consecutive tool
+ * outputs one tool message: a turn of the history stays one turn (the
+ * backend sees the calls beside the text and reasoning that led to them).
+ */
+export function toCanonicalMessages(instructions: string | null | undefined, input: string | readonly ResponsesInputItem[]): Message[] {
+  const messages: Message[] = [];
+  if (instructions != null && instructions !== '') messages.push({ role: 'system', content: [{ type: 'text', text: instructions }] });
+  if (typeof input === 'string') {
+    messages.push({ role: 'user', content: [{ type: 'text', text: input }] });
+    return messages;
+  }
+  let assistant: AssistantMessage | undefined;
+  let tool: ToolMessage | undefined;
+  const assistantTurn = (): AssistantMessage => {
+    tool = undefined;
+    if (assistant === undefined) {
+      assistant = { role: 'assistant', content: [] };
+      messages.push(assistant);
+    }
+    return assistant;
+  };
+  const toolResult = (part: ToolResultPart): void => {
+    assistant = undefined;
+    if (tool === undefined) {
+      tool = { role: 'tool', content: [] };
+      messages.push(tool);
+    }
+    tool.content.push(part);
+  };
+  const other = (m: Message): void => {
+    assistant = undefined;
+    tool = undefined;
+    messages.push(m);
+  };
+
+  input.forEach((item, i) => {
+    const at = `input[${i}]`;
+    switch (item.type) {
+      case undefined:
+      case 'message':
+        if (item.role === 'assistant') {
+          const turn = assistantTurn();
+          const parts = typeof item.content === 'string' ? [{ type: 'output_text' as const, text: item.content }] : item.content;
+          for (const p of parts) {
+            const t = p.type === 'refusal' ? p.refusal : p.text;
+            if (t !== '') turn.content.push({ type: 'text', text: t });
+          }
+        } else if (item.role === 'user') {
+          other({ role: 'user', content: userContent(item.content, `${at}.content`) });
+        } else {
+          other({ role: 'system', content: systemContent(item.content, `${at}.content`) });
+        }
+        return;
+      case 'function_call':
+        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: item.arguments });
+        return;
+      case 'custom_tool_call':
+        // A custom tool is a one-string-argument function to the backend (tools.ts).
+        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: JSON.stringify({ input: item.input }) });
+        return;
+      case 'function_call_output':
+      case 'custom_tool_call_output':
+        toolResult({ type: 'tool_result', toolCallId: item.call_id, content: typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`) });
+        return;
+      case 'reasoning': {
+        const part = reasoningPart(item, at);
+        if (part !== undefined) assistantTurn().content.push(part);
+        return;
+      }
+      case 'web_search_call':
+        // A search the API ran earlier: the item carries the query, not the results, so there is nothing to send.
+        return;
+    }
+  });
+  return messages;
+}
+
+type ReasoningItem = Extract<ResponsesInputItem, { type: 'reasoning' }>;
+
+/**
+ * A reasoning item as canonical reasoning: Lingua's own `encrypted_content`
+ * gives the backend's reasoning back exactly (signature included); else the
+ * raw reasoning text, else the summary. An item with none of them (a
+ * reasoning item sent back without `include`) holds nothing to send.
+ */
+function reasoningPart(item: ReasoningItem, at: string): ReasoningPart | undefined {
+  const content = (item.content ?? []).map((c) => c.text).join('');
+  const summary = item.summary.map((s) => s.text).join('\n\n');
+  if (item.encrypted_content != null) {
+    const part = openReasoning(item.encrypted_content, `${at}.encrypted_content`);
+    if (part.text === '' && part.redacted === undefined) part.text = content || summary;
+    return part;
+  }
+  const text = content || summary;
+  return text === '' ? undefined : { type: 'reasoning', text };
+}
+
+function userContent(content: string | readonly InputContent[], at: string): Array<TextPart | ImagePart> {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((p, j): TextPart | ImagePart => {
+    switch (p.type) {
+      case 'input_text':
+        return { type: 'text', text: p.text };
+      case 'input_image': {
+        if (p.image_url == null) {
+          throw invalidRequest(
+            `Invalid '${at}[${j}]': an image must be given as 'image_url' (an https or data: URL); this server has no Files API for 'file_id'.`,
+            `${at}[${j}].image_url`, 'invalid_request_error',
+          );
+        }
+        const detail = p.detail == null ? undefined : p.detail === 'original' ? 'high' : p.detail;
+        return { type: 'image', url: p.image_url, ...(detail === undefined ? {} : { detail }) };
+      }
+      case 'input_file':
+        throw invalidRequest(
+          `Invalid '${at}[${j}]': file inputs ('input_file') are not supported by this server; send the file's text as 'input_text'.`,
+          `${at}[${j}]`, 'unsupported_parameter',
+        );
+    }
+  });
+}
+
+function systemContent(content: string | readonly InputContent[], at: string): TextPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((p, j) => {
+    if (p.type !== 'input_text') {
+      throw invalidRequest(`Invalid '${at}[${j}].type': system and developer messages hold text only ('input_text').`, `${at}[${j}].type`, 'invalid_request_error');
+    }
+    return { type: 'text', text: p.text };
+  });
+}
