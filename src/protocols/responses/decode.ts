@@ -20,8 +20,10 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
   for (const key of Object.keys(fields)) {
     if (!knownFields.has(key)) throw invalidRequest(`Unknown parameter: '${key}'.`, key, 'unknown_parameter');
   }
-  if (hasMoreKeysThan(fields.metadata, responsesBounds.metadata)) {
-    throw invalidRequest(`Invalid 'metadata': too many properties. Expected an object with at most ${responsesBounds.metadata} properties.`, 'metadata', 'invalid_request_error');
+  for (const [field, max] of [['metadata', responsesBounds.metadata], ['client_metadata', responsesBounds.metadata * 4]] as const) {
+    if (hasMoreKeysThan(fields[field], max)) {
+      throw invalidRequest(`Invalid '${field}': too many properties. Expected an object with at most ${max} properties.`, field, 'invalid_request_error');
+    }
   }
   refuseUnsupportedTypes(fields);
   const r = isValidRequest(body) ? body : parseReporting(body);
@@ -61,7 +63,7 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
     if (plan.forcedSearch) request.extra.search_options = { forced_search: true };
   }
   return Object.assign(request, {
-    responses: { echo: echoOf(r), custom: plan.custom, encryptedReasoning: include.includes('reasoning.encrypted_content') },
+    responses: { echo: echoOf(r), custom: plan.custom, namespaced: plan.namespaced, encryptedReasoning: include.includes('reasoning.encrypted_content') },
   });
 }
 

@@ -201,7 +201,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         if (input !== '') frames += this.#frame('response.custom_tool_call_input.delta', { ...this.#at(tool), delta: input });
         frames += this.#frame('response.custom_tool_call_input.done', { ...this.#at(tool), input });
       } else {
-        frames += this.#frame('response.function_call_arguments.done', { ...this.#at(tool), name: tool.name, arguments: tool.arguments });
+        frames += this.#frame('response.function_call_arguments.done', { ...this.#at(tool), name: item.name, arguments: tool.arguments });
       }
       this.#output[tool.index] = item;
       frames += this.#frame('response.output_item.done', { output_index: tool.index, item });

@@ -51,10 +51,12 @@ export function isCustom(context: ResponsesContext, name: string): boolean {
  * arguments when it wrote something else).
  */
 export function toolCallItem(id: string, call: Omit<ToolCallPart, 'type'>, context: ResponsesContext, status: ItemStatus): Record<string, unknown> {
+  const own = context.namespaced.get(call.name);
+  const name = own === undefined ? { name: call.name } : { name: own.name, namespace: own.namespace };
   if (isCustom(context, call.name)) {
-    return { id, type: 'custom_tool_call', status, call_id: call.id, name: call.name, input: status === 'in_progress' ? '' : customInput(call.arguments) };
+    return { id, type: 'custom_tool_call', status, call_id: call.id, ...name, input: status === 'in_progress' ? '' : customInput(call.arguments) };
   }
-  return { id, type: 'function_call', status, arguments: status === 'in_progress' ? '' : call.arguments, call_id: call.id, name: call.name };
+  return { id, type: 'function_call', status, arguments: status === 'in_progress' ? '' : call.arguments, call_id: call.id, ...name };
 }
 
 /** The `input` of a custom tool call, from the JSON arguments the backend wrote. */

@@ -22,7 +22,7 @@ function asResponsesError(error: LinguaError): LinguaError {
   const param = error.param === undefined ? undefined : paramNames[error.param];
   if (param === undefined) return error;
   const message = error.code === 'search_unavailable'
-    ? "Web search is not available for this model: this server has no search backend configured and the model's backend does not search natively. Remove the 'web_search' tool or ask the operator to configure one."
+    ? "Web search is not available for this model: this server has no search backend configured and the model's backend does not search natively. Remove the 'web_search' tool (Codex CLI: web_search = \"disabled\" in config.toml) or ask the operator to configure one (search: in Lingua's config)."
     : error.message.replaceAll(`'${error.param!}'`, `'${param}'`);
   return new LinguaError(error.kind, message, {
     param, status: error.status,

@@ -88,6 +88,8 @@ const functionCall = z.object({
   id: id.nullish(),
   call_id: id,
   name: z.string().min(1).max(responsesBounds.key),
+  /** The namespace tool the function belongs to. */
+  namespace: z.string().min(1).max(responsesBounds.key).nullish(),
   arguments: text,
   status: itemStatus,
 }).loose();
@@ -98,6 +100,7 @@ const customToolCall = z.object({
   id: id.nullish(),
   call_id: id,
   name: z.string().min(1).max(responsesBounds.key),
+  namespace: z.string().min(1).max(responsesBounds.key).nullish(),
   input: text,
 }).loose();
 const customToolCallOutput = z.object({ type: z.literal('custom_tool_call_output'), id: id.nullish(), call_id: id, output: toolOutput }).loose();
@@ -146,10 +149,18 @@ const webSearchTool = z.object({
   external_web_access: z.boolean().nullish(),
 }).loose();
 
-const tool = z.union([functionTool, customTool, webSearchTool]);
+/** A group of functions (and custom tools) under one name: their calls carry it as `namespace`. */
+const namespaceTool = z.object({
+  type: z.literal('namespace'),
+  name: toolName,
+  description: z.string().nullish(),
+  tools: z.array(z.discriminatedUnion('type', [functionTool, customTool])).max(responsesBounds.tools),
+}).loose();
+
+const tool = z.union([functionTool, customTool, namespaceTool, webSearchTool]);
 
 /** The tool types the decoder reads; others are refused by name before validation. */
-export const supportedToolTypes = new Set<string>(['function', 'custom', ...webSearchToolTypes]);
+export const supportedToolTypes = new Set<string>(['function', 'custom', 'namespace', ...webSearchToolTypes]);
 
 const hostedToolChoiceTypes = [
   'web_search_preview', 'web_search_preview_2025_03_11', 'web_search', 'web_search_2025_08_26',
@@ -217,6 +228,8 @@ export const responsesRequestSchema = z.object({
   safety_identifier: z.string().max(responsesBounds.safetyIdentifier).nullish(),
   service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullish(),
   user: z.string().max(responsesBounds.key).nullish(),
+  /** What the Codex CLI sends about itself (thread, turn, window ids): at most `responsesBounds.metadata * 4` entries, counted by the decoder. */
+  client_metadata: z.record(z.string().max(responsesBounds.key), z.string().max(responsesBounds.key * 16)).nullish(),
   background: z.boolean().nullish(),
   // Read only to be refused by name (docs/responses.md): their shapes are the API's, not checked further.
   conversation: z.unknown().optional(),
@@ -229,6 +242,8 @@ export const responsesRequestSchema = z.object({
 export type ResponsesRequestBody = z.infer<typeof responsesRequestSchema>;
 export type ResponsesInputItem = z.infer<typeof inputItem>;
 export type ResponsesTool = z.infer<typeof tool>;
+export type FunctionTool = z.infer<typeof functionTool>;
+export type CustomTool = z.infer<typeof customTool>;
 export type ResponsesToolChoice = z.infer<typeof toolChoice>;
 export type InputContent = z.infer<typeof inputContent>;
 

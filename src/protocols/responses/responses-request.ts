@@ -1,4 +1,5 @@
 import { LinguaError, type ChatRequest } from '../../canonical/index.js';
+import type { ToolName } from './tool-names.js';
 
 /**
  * What the Responses encoders need of the request beyond the canonical
@@ -10,6 +11,8 @@ export interface ResponsesContext {
   readonly echo: Readonly<Record<string, unknown>>;
   /** Names of custom (freeform) tools: a call of one is a `custom_tool_call` item. */
   readonly custom: ReadonlySet<string>;
+  /** Tools of namespace tools, by the qualified name the backend calls them by. */
+  readonly namespaced: ReadonlyMap<string, ToolName>;
   /** `include: ["reasoning.encrypted_content"]`: reasoning items carry it. */
   readonly encryptedReasoning: boolean;
 }

@@ -1,6 +1,7 @@
 import type { AssistantMessage, ImagePart, Message, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
 import { openReasoning } from './reasoning-envelope.js';
+import { qualifiedName } from './tool-names.js';
 import type { InputContent, ResponsesInputItem } from './request-schema.js';
 
 /**
@@ -61,11 +62,11 @@ export function toCanonicalMessages(instructions: string | null | undefined, inp
         }
         return;
       case 'function_call':
-        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: item.arguments });
+        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: qualifiedName(item.namespace, item.name), arguments: item.arguments });
         return;
       case 'custom_tool_call':
         // A custom tool is a one-string-argument function to the backend (tools.ts).
-        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: JSON.stringify({ input: item.input }) });
+        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: qualifiedName(item.namespace, item.name), arguments: JSON.stringify({ input: item.input }) });
         return;
       case 'function_call_output':
       case 'custom_tool_call_output':

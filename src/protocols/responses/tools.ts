@@ -1,6 +1,7 @@
 import type { ToolChoice, ToolDefinition } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
-import type { ResponsesTool, ResponsesToolChoice } from './request-schema.js';
+import type { CustomTool, FunctionTool, ResponsesTool, ResponsesToolChoice } from './request-schema.js';
+import { qualifiedName, type ToolName } from './tool-names.js';
 
 /** What a request's `tools` and `tool_choice` become. */
 export interface ToolPlan {
@@ -8,6 +9,8 @@ export interface ToolPlan {
   toolChoice?: ToolChoice;
   /** Names of the custom (freeform) tools: their calls go back as `custom_tool_call` items. */
   custom: ReadonlySet<string>;
+  /** The tools of namespace tools, by the name the backend knows them by (tool-names.ts). */
+  namespaced: ReadonlyMap<string, ToolName>;
   /** A `web_search` tool was given: Lingua's search loop, or a backend that searches natively, serves it. */
   webSearch: boolean;
   /** `tool_choice` names the web search tool: search before the model answers. */
@@ -18,30 +21,31 @@ export interface ToolPlan {
  * Function tools as they are; custom (freeform) tools as functions of one
  * string argument, `input`, described with their grammar, so every backend
  * can call them (their calls and outputs map back in both directions);
+ * the tools of a namespace tool under qualified names (tool-names.ts);
  * `web_search` as Lingua's web search (src/search/). Filters and a user
  * location for the search are refused: Lingua's search cannot apply them.
  */
 export function toToolPlan(tools: readonly ResponsesTool[] | null | undefined, choice: ResponsesToolChoice | null | undefined): ToolPlan {
-  const plan: ToolPlan = { tools: [], custom: new Set(), webSearch: false, forcedSearch: false };
+  const plan: ToolPlan = { tools: [], custom: new Set(), namespaced: new Map(), webSearch: false, forcedSearch: false };
   const custom = new Set<string>();
-  const names = new Set<string>();
+  const namespaced = new Map<string, ToolName>();
+  const add = (t: FunctionTool | CustomTool, name: string, param: string): void => {
+    if (plan.tools.some((d) => d.name === name)) throw invalidRequest(`Invalid '${param}': a tool named '${name}' is given twice.`, param, 'invalid_request_error');
+    if (t.type === 'custom') custom.add(name);
+    plan.tools.push(t.type === 'custom' ? customAsFunction(t, name) : functionOf(t, name));
+  };
   (tools ?? []).forEach((t, i) => {
-    if (t.type === 'function' || t.type === 'custom') {
-      if (names.has(t.name)) throw invalidRequest(`Invalid 'tools[${i}].name': a tool named '${t.name}' is given twice.`, `tools[${i}].name`, 'invalid_request_error');
-      names.add(t.name);
-    }
     switch (t.type) {
       case 'function':
-        plan.tools.push({
-          name: t.name,
-          ...(t.description == null ? {} : { description: t.description }),
-          parameters: t.parameters ?? { type: 'object', properties: {} },
-          ...(t.strict == null ? {} : { strict: t.strict }),
-        });
-        return;
       case 'custom':
-        custom.add(t.name);
-        plan.tools.push(customAsFunction(t));
+        add(t, t.name, `tools[${i}].name`);
+        return;
+      case 'namespace':
+        t.tools.forEach((inner, j) => {
+          const name = qualifiedName(t.name, inner.name);
+          namespaced.set(name, { namespace: t.name, name: inner.name });
+          add({ ...inner, description: [t.description, inner.description].filter((d) => d != null && d !== '').join('\n\n') || null }, name, `tools[${i}].tools[${j}].name`);
+        });
         return;
       default:
         if (t.filters?.allowed_domains != null && t.filters.allowed_domains.length > 0) {
@@ -54,16 +58,26 @@ export function toToolPlan(tools: readonly ResponsesTool[] | null | undefined, c
     }
   });
   plan.custom = custom;
+  plan.namespaced = namespaced;
   if (choice != null) applyChoice(plan, choice);
   return plan;
 }
 
-function customAsFunction(t: Extract<ResponsesTool, { type: 'custom' }>): ToolDefinition {
+function functionOf(t: FunctionTool, name: string): ToolDefinition {
+  return {
+    name,
+    ...(t.description == null ? {} : { description: t.description }),
+    parameters: t.parameters ?? { type: 'object', properties: {} },
+    ...(t.strict == null ? {} : { strict: t.strict }),
+  };
+}
+
+function customAsFunction(t: CustomTool, name: string): ToolDefinition {
   const format = t.format?.type === 'grammar'
     ? `Its input must match this ${t.format.syntax === 'lark' ? 'Lark grammar' : 'regular expression'}:\n${t.format.definition}`
     : 'Its input is free-form text.';
   return {
-    name: t.name,
+    name,
     description: `${t.description ?? ''}${t.description ? '\n\n' : ''}${format}`,
     parameters: {
       type: 'object',
