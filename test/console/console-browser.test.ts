@@ -230,7 +230,9 @@ describe('the console in Chromium', { skip }, () => {
     await member.setViewportSize({ width: 390, height: 844 });
     for (const [route, heading] of [['keys', 'Keys'], ['usage', 'Usage'], ['requests', 'Requests'], ['playground', 'Playground']] as const) {
       await goto(member, route, heading);
-      await member.waitForLoadState('networkidle');
+      // Measured once the page has its data: no loading notice left (not
+      // 'networkidle', which a slow machine's half-second of quiet may never give).
+      await member.waitForFunction("document.querySelector('.loading') === null", undefined, { timeout: 30_000 });
       await shot(member, `16-phone-${route}`);
       const width = await member.evaluate<number>('document.documentElement.scrollWidth');
       assert.ok(width <= 390, `${route} is ${width}px wide on a 390-px screen`);
