@@ -1,8 +1,8 @@
 import { SseReader } from './sse';
 
-/** One playground call to a real caller endpoint (/v1/chat/completions or /v1/messages), as a client of it would make it. */
+/** One playground call to a real caller endpoint (/v1/chat/completions, /v1/messages or /v1/responses), as a client of it would make it. */
 
-export type Protocol = 'openai' | 'anthropic';
+export type Protocol = 'openai' | 'anthropic' | 'responses';
 
 export interface Turn {
   role: 'user' | 'assistant';
@@ -56,6 +56,22 @@ export function prepare(s: Settings, turns: Turn[], key: string | null): Prepare
       },
     };
   }
+  if (s.protocol === 'responses') {
+    return {
+      url: '/v1/responses',
+      headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+      body: {
+        model: s.model,
+        ...(s.system.trim() === '' ? {} : { instructions: s.system }),
+        input: turns.map((t) => ({ type: 'message', role: t.role, content: t.content })),
+        // The playground keeps its conversation itself: nothing to store on the server.
+        store: false,
+        ...(temperature === undefined ? {} : { temperature }),
+        ...(maxTokens === undefined ? {} : { max_output_tokens: maxTokens }),
+        ...(s.stream ? { stream: true } : {}),
+      },
+    };
+  }
   return {
     url: '/v1/messages',
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...(key === null ? {} : { 'x-api-key': key }) },
@@ -103,6 +119,10 @@ export async function send(p: Prepared, protocol: Protocol, signal: AbortSignal,
       const r = json as { choices?: Array<{ message?: { content?: string | null } }>; usage?: { prompt_tokens: number; completion_tokens: number } };
       text = r.choices?.[0]?.message?.content ?? '';
       usage = r.usage === undefined ? undefined : { input: r.usage.prompt_tokens, output: r.usage.completion_tokens };
+    } else if (protocol === 'responses') {
+      const r = json as ResponseObject;
+      text = textOfResponse(r);
+      usage = usageOfResponse(r);
     } else {
       const r = json as { content?: Array<{ type: string; text?: string }>; usage?: { input_tokens: number; output_tokens: number } };
       text = (r.content ?? []).filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
@@ -124,8 +144,13 @@ export async function send(p: Prepared, protocol: Protocol, signal: AbortSignal,
       if (data === '[DONE]') continue;
       let json: Record<string, any>;
       try { json = JSON.parse(data) as Record<string, any>; } catch { continue; }
-      if (json.error !== undefined) error = errorOf(res.status, json);
-      if (protocol === 'openai') {
+      if (json.error !== undefined && json.type !== 'response.failed') error = errorOf(res.status, json);
+      if (protocol === 'responses') {
+        if (json.type === 'response.output_text.delta' && typeof json.delta === 'string') text += json.delta;
+        else if (json.type === 'error') error = { status: res.status, message: json.message ?? 'The stream ended with an error.', param: json.param ?? null };
+        else if (json.type === 'response.failed') error = { status: res.status, message: json.response?.error?.message ?? 'The response failed.', param: null };
+        if (json.response?.usage != null) usage = usageOfResponse(json.response as ResponseObject);
+      } else if (protocol === 'openai') {
         const delta = json.choices?.[0]?.delta?.content;
         if (typeof delta === 'string') text += delta;
         if (json.usage != null) usage = { input: json.usage.prompt_tokens, output: json.usage.completion_tokens };
@@ -141,4 +166,19 @@ export async function send(p: Prepared, protocol: Protocol, signal: AbortSignal,
     if (done) break;
   }
   return { text, usage, status: res.status, error };
+}
+
+interface ResponseObject {
+  output?: Array<{ type: string; content?: Array<{ type: string; text?: string }> }>;
+  usage?: { input_tokens: number; output_tokens: number } | null;
+}
+
+/** The text of a Responses API response: its message items' output_text parts, in order. */
+function textOfResponse(r: ResponseObject): string {
+  return (r.output ?? []).filter((item) => item.type === 'message')
+    .flatMap((item) => item.content ?? []).filter((part) => part.type === 'output_text').map((part) => part.text ?? '').join('');
+}
+
+function usageOfResponse(r: ResponseObject): Outcome['usage'] {
+  return r.usage == null ? undefined : { input: r.usage.input_tokens, output: r.usage.output_tokens };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setTimeout } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -190,7 +191,7 @@ describe('the console in Chromium', { skip }, () => {
     assert.deepEqual([seen.filtered, seen.revoke, seen.rotate], [403, 404, 404]);
   });
 
-  test('the other pages: models, playground (streaming through /v1/chat/completions and /v1/messages), and the operator\'s views', async () => {
+  test('the other pages: models, playground (streaming through /v1/chat/completions, /v1/messages and /v1/responses), and the operator\'s views', async () => {
     await goto(member, 'models', 'Models');
     await member.getByText('$2 in · $8 out per 1M tokens').waitFor();
     await shot(member, '11-models-member');
@@ -208,7 +209,13 @@ describe('the console in Chromium', { skip }, () => {
     await member.getByRole('button', { name: 'Send' }).click();
     await member.getByTestId('raw-response').getByText('event: message_stop').waitFor();
     assert.match((await member.getByTestId('raw-request').textContent())!, /POST .*\/v1\/messages/);
-    assert.equal(await member.getByLabel('OpenAI Responses (not served by Lingua yet)').isDisabled(), true);
+    await member.getByLabel('OpenAI Responses').check();
+    await member.getByRole('textbox', { name: 'Message' }).fill('Once more');
+    await member.getByRole('button', { name: 'Send' }).click();
+    await member.getByTestId('raw-response').getByText('event: response.completed').waitFor();
+    assert.match((await member.getByTestId('raw-request').textContent())!, /POST .*\/v1\/responses/);
+    assert.equal(await member.locator('.turn.assistant').count(), 3);
+    assert.equal((upstream.last.body.messages as Array<{ content: unknown }>).at(-1)?.content, 'Once more');
     await shot(member, '12-playground');
 
     await goto(operator, 'models', 'Models');
@@ -232,7 +239,7 @@ describe('the console in Chromium', { skip }, () => {
       await goto(member, route, heading);
       // Measured once the page has its data: no loading notice left (not
       // 'networkidle', which a slow machine's half-second of quiet may never give).
-      await member.waitForFunction("document.querySelector('.loading') === null", undefined, { timeout: 30_000 });
+      while (await member.locator('.loading').count() > 0) await setTimeout(50);
       await shot(member, `16-phone-${route}`);
       const width = await member.evaluate<number>('document.documentElement.scrollWidth');
       assert.ok(width <= 390, `${route} is ${width}px wide on a 390-px screen`);

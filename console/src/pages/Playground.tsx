@@ -14,15 +14,18 @@ async function listModels(key: string | null): Promise<string[]> {
   return (json.data ?? []).map((m) => m.id);
 }
 
+/** The form's field for each protocol's name of it. */
+const formFields: Record<string, string> = { max_tokens: 'maxTokens', max_completion_tokens: 'maxTokens', max_output_tokens: 'maxTokens', instructions: 'system' };
+
 /** The error's field, as the form names it. */
 const fieldOfCall = (e: CallError | undefined): string | null => {
   const p = e?.param?.split(/[.[]/)[0];
-  return p === undefined ? null : p === 'max_tokens' || p === 'max_completion_tokens' ? 'maxTokens' : p;
+  return p === undefined ? null : formFields[p] ?? p;
 };
 
 /**
  * Chat with any model the key may use, through the real caller endpoints:
- * OpenAI Chat Completions or Anthropic Messages, streamed or not, with
+ * OpenAI Chat Completions, Anthropic Messages or OpenAI Responses, streamed or not, with
  * the raw request and response shown. The key is the session's playground
  * key (made by the server, for an hour) or one the user pastes.
  */
@@ -92,10 +95,10 @@ export function Playground() {
   const errorField = fieldOfCall(outcome?.error);
   const fieldError = (name: string) => (errorField === name ? outcome?.error?.message : undefined);
   const set = (f: keyof Settings) => (e: Event) => setS({ ...s, [f]: (e.currentTarget as HTMLInputElement).value });
-  const protocols: Array<{ id: Protocol | 'responses'; label: string; disabled?: boolean }> = [
+  const protocols: Array<{ id: Protocol; label: string }> = [
     { id: 'openai', label: 'OpenAI Chat Completions' },
     { id: 'anthropic', label: 'Anthropic Messages' },
-    { id: 'responses', label: 'OpenAI Responses (not served by Lingua yet)', disabled: true },
+    { id: 'responses', label: 'OpenAI Responses' },
   ];
 
   return (
@@ -118,8 +121,8 @@ export function Playground() {
         <fieldset>
           <legend>API</legend>
           {protocols.map((p) => (
-            <label key={p.id} class={`block${p.disabled === true ? ' disabled' : ''}`}>
-              <input type="radio" name="protocol" disabled={p.disabled} checked={s.protocol === p.id} onChange={() => setS({ ...s, protocol: p.id as Protocol })} /> {p.label}
+            <label key={p.id} class="block">
+              <input type="radio" name="protocol" checked={s.protocol === p.id} onChange={() => setS({ ...s, protocol: p.id })} /> {p.label}
             </label>
           ))}
         </fieldset>
