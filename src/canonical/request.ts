@@ -107,6 +107,13 @@ export interface ChatRequest {
   /** End-user id for abuse monitoring and the usage ledger. */
   user?: string;
   /**
+   * Set by legacy text completions (`POST /v1/completions`): generate from
+   * the raw prompt, no chat template. `messages` then holds the prompt as
+   * one user message (for token estimates); a provider that cannot complete
+   * raw text must refuse the request, never template it.
+   */
+  textCompletion?: { prompt: string | string[]; suffix?: string };
+  /**
    * Top-level fields that Lingua does not model, kept as the client sent
    * them (vendor extensions such as `enable_search`). Providers that speak
    * the same wire format pass them on; others must reject or document.

@@ -54,6 +54,9 @@ export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions)
 
 /** Parameters Anthropic has no equivalent for: neutral values pass, others are a 400. */
 function rejectUnsupported(req: ChatRequest): void {
+  if (req.textCompletion !== undefined) {
+    throw invalidRequest("This model's backend (Anthropic Messages API) has no raw text completion: use a chat model for '/v1/completions', or this model with chat completions or messages.", 'model', 'unsupported_model');
+  }
   const unsupported = (param: string) => invalidRequest(
     `Unsupported parameter: '${param}' is not supported by this model's backend (Anthropic Messages API).`,
     param,

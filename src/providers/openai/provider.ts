@@ -8,6 +8,7 @@ import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamL
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toOpenAIBody } from './map-request.js';
+import { asChatShape, toTextCompletionBody } from './map-text-completion.js';
 import { completionToEvents } from './map-response.js';
 import { OpenAIStreamMapper } from './map-stream.js';
 
@@ -28,6 +29,8 @@ export class OpenAIProvider implements Provider {
   readonly #config: OpenAIProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;
+  /** Where text completions go: `completions` beside `chat/completions`. */
+  readonly #completionsPath: string;
   readonly #headers: Record<string, string>;
   readonly #secrets: UpstreamSecrets;
   readonly #limits: UpstreamLimits;
@@ -36,6 +39,7 @@ export class OpenAIProvider implements Provider {
     this.name = config.name;
     this.#config = config;
     ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions', config.connect_timeout_s));
+    this.#completionsPath = this.#path.replace(/chat\/completions$/, 'completions');
     this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
     this.#secrets = new UpstreamSecrets(this.#headers);
@@ -54,7 +58,8 @@ export class OpenAIProvider implements Provider {
   async #complete(call: ProviderCall): Promise<StreamEvent[]> {
     const exchange = this.#exchange(call);
     try {
-      return completionToEvents(await exchange.json(), this.name);
+      const answer = await exchange.json();
+      return completionToEvents(call.request.textCompletion === undefined ? answer : asChatShape(answer, false), this.name);
     } catch (error) {
       throw this.#secrets.scrub(error);
     } finally {
@@ -66,10 +71,13 @@ export class OpenAIProvider implements Provider {
     const exchange = this.#exchange(call);
     try {
       await exchange.send();
-      const mapper = new OpenAIStreamMapper(this.name, { choices: call.request.n, heldChars: this.#limits.sseEventChars });
+      const text = call.request.textCompletion;
+      // A prompt array gets n choices per prompt.
+      const choices = call.request.n * (Array.isArray(text?.prompt) ? text.prompt.length : 1);
+      const mapper = new OpenAIStreamMapper(this.name, { choices, heldChars: this.#limits.sseEventChars });
       for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
-        const step = mapGroup(group, mapper, out, this.name);
+        const step = mapGroup(group, mapper, out, this.name, text !== undefined);
         if (step === 'done') await exchange.settle();
         if (out.length > 0) yield out;
         if (step === 'done') return;
@@ -86,11 +94,14 @@ export class OpenAIProvider implements Provider {
   }
 
   #exchange(call: ProviderCall): UpstreamExchange {
-    const body = toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
+    const text = call.request.textCompletion !== undefined;
+    const body = text
+      ? toTextCompletionBody(call.request, call.model)
+      : toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
     return new UpstreamExchange({
       provider: this.name,
       pool: this.#pool,
-      path: this.#path,
+      path: text ? this.#completionsPath : this.#path,
       headers: this.#headers,
       body: JSON.stringify(body),
       abort: call.abort ?? watchSignal(call.signal),
@@ -117,7 +128,7 @@ export class OpenAIProvider implements Provider {
  * the mapper). A failure is returned, not thrown, so that the events mapped
  * before it still go out first.
  */
-function mapGroup(group: readonly ServerSentEvent[], mapper: OpenAIStreamMapper, out: StreamEvent[], provider: string): 'more' | 'done' | { error: unknown } {
+function mapGroup(group: readonly ServerSentEvent[], mapper: OpenAIStreamMapper, out: StreamEvent[], provider: string, text: boolean): 'more' | 'done' | { error: unknown } {
   for (const sse of group) {
     const mapped = out.length;
     try {
@@ -129,7 +140,7 @@ function mapGroup(group: readonly ServerSentEvent[], mapper: OpenAIStreamMapper,
       try { chunk = JSON.parse(sse.data) as Record<string, unknown>; } catch {
         throw new LinguaError('upstream', `upstream provider '${provider}' sent a stream chunk that is not JSON`);
       }
-      mapper.push(chunk, out);
+      mapper.push(text ? asChatShape(chunk, true) as Record<string, unknown> : chunk, out);
     } catch (error) {
       out.length = mapped; // the failing chunk's own events never went out
       return { error };
