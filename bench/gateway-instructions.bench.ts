@@ -16,6 +16,7 @@
  * and the timed bench says what that work costs here.
  *
  *   npm run build && node dist/bench/gateway-instructions.bench.js [--quick] [--rounds N] [--targets lingua,platform-sqlite] [--keep]
+ *   node dist/bench/gateway-instructions.bench.js --quick --targets chat-tools,responses,chat-tools-stream,responses-stream
  *
  * `--keep` keeps each counted window's callgrind file in
  * bench/results/callgrind/ (read it with `callgrind_annotate --inclusive=yes`).
@@ -37,7 +38,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { debianTool, toolVersion } from './support/debian-tool.js';
 import { steadyLoad } from './support/steady-load.js';
-import { completionRequest } from './support/fixtures.js';
+import { chatToolRequest, chatToolStreamRequest, completionPath, completionRequest, responsesPath, responsesRequest, responsesStreamRequest } from './support/fixtures.js';
 import { repoRoot, startBareProxy, startJsonProxy, startLingua, type Launch, type Target } from './support/gateways.js';
 import { startNginxUpstream } from './support/nginx-upstream.js';
 import { postgresRedisSkip, type PlatformKind } from './support/platform.js';
@@ -82,9 +83,24 @@ if (nginx === undefined || valgrind === undefined || control === undefined) {
   process.exit(0);
 }
 
-const allKeys = ['bare', 'json', 'lingua', 'platform-sqlite', 'platform-pg'] as const;
+const allKeys = ['bare', 'json', 'lingua', 'platform-sqlite', 'platform-pg', 'chat-tools', 'chat-tools-stream', 'responses', 'responses-stream'] as const;
 type Key = (typeof allKeys)[number];
-const platformOf: Partial<Record<Key, PlatformKind>> = { lingua: 'off', 'platform-sqlite': 'sqlite', 'platform-pg': 'postgres' };
+const platformOf: Partial<Record<Key, PlatformKind>> = {
+  lingua: 'off', 'platform-sqlite': 'sqlite', 'platform-pg': 'postgres',
+  'chat-tools': 'off', 'chat-tools-stream': 'off', responses: 'off', 'responses-stream': 'off',
+};
+/**
+ * What each Lingua target is sent, when not the small chat request: a
+ * Codex-shaped Responses turn (input items with a function call and its
+ * output, a function tool, store:false), whole and streamed, and the same
+ * conversation as a chat request, on the same upstream answers.
+ */
+const loadOf: Partial<Record<Key, { path: string; body: string }>> = {
+  'chat-tools': { path: completionPath, body: chatToolRequest },
+  'chat-tools-stream': { path: completionPath, body: chatToolStreamRequest },
+  responses: { path: responsesPath, body: responsesRequest },
+  'responses-stream': { path: responsesPath, body: responsesStreamRequest },
+};
 const children: ServerProcess[] = [];
 const tmp = mkdtempSync(join(os.tmpdir(), 'lingua-instr-'));
 const keptDir = join(repoRoot, 'bench/results/callgrind');
@@ -135,7 +151,9 @@ async function countOne(key: Key, upstreamOrigin: string, round: number): Promis
   children.push(target.process);
   try {
     const pid = target.process.child.pid!;
-    const load = steadyLoad(target.completionUrl, completionRequest, connections, target.headers);
+    const sent = loadOf[key];
+    const url = sent === undefined ? target.completionUrl : new URL(sent.path, target.completionUrl).href;
+    const load = steadyLoad(url, sent?.body ?? completionRequest, connections, target.headers);
     await load.reach(warmup);
     await callgrind(pid, '--instr=on');
     await load.reach(load.completed + connections * 20);
@@ -208,6 +226,10 @@ try {
     lingua: 'Lingua, platform off',
     'platform-sqlite': 'Lingua, platform on: SQLite + memory',
     'platform-pg': 'Lingua, platform on: PostgreSQL + Redis',
+    'chat-tools': 'Lingua, chat with a tool call in history',
+    'chat-tools-stream': 'Lingua, the same chat, streamed',
+    responses: 'Lingua, Responses (Codex-shaped) from chat',
+    'responses-stream': 'Lingua, the same Responses, streamed',
   };
   const against = (k: Key, base: Key) => (perCall.has(base) ? fixed(least(k) / least(base)) : '-');
   log();
@@ -232,11 +254,19 @@ try {
     log(`${labels[k]} against platform off: ${fixed(ratio)}× the instructions per call, +${whole(least(k) - least('lingua'))}${target}; `
       + `without the compiler ${fixed(settledRatio)}×, +${whole(leastSettled(k) - leastSettled('lingua'))}`);
   }
+  const responsesRatios: Record<string, number> = {};
+  for (const [k, base] of [['responses', 'chat-tools'], ['responses-stream', 'chat-tools-stream']] as const) {
+    if (!perCall.has(k) || !perCall.has(base)) continue;
+    const ratio = least(k) / least(base);
+    responsesRatios[k] = ratio;
+    log(`${labels[k]} against ${labels[base]}: ${fixed(ratio)}× the instructions per call, ${least(k) >= least(base) ? '+' : ''}${whole(least(k) - least(base))}`
+      + `  (target <= 1.20: ${ratio <= 1.2 ? 'MET' : 'NOT MET'})`);
+  }
   const results = join(repoRoot, 'bench/results');
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, 'instructions.json'), `${JSON.stringify({
     date: new Date().toISOString(), node: process.version, rounds, warmup, counted, connections, clockRate: effectiveRate,
-    perCall: Object.fromEntries(perCall), withoutCompiler: Object.fromEntries(settled), callsPerSecond: Object.fromEntries(rates), platformRatios,
+    perCall: Object.fromEntries(perCall), withoutCompiler: Object.fromEntries(settled), callsPerSecond: Object.fromEntries(rates), platformRatios, responsesRatios,
   }, null, 2)}\n`);
 } finally {
   await Promise.all(children.map((c) => c.stop()));

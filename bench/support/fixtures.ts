@@ -43,3 +43,45 @@ export const streamResponse = [
   `data: ${JSON.stringify({ ...head, object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
   'data: [DONE]\n\n',
 ].join('');
+
+/**
+ * A Codex-shaped turn (instructions, the history as input items with a
+ * function call and its output, a function tool, store:false) and the same
+ * conversation as a chat completions request: the Responses target against
+ * chat on the same upstream answers.
+ */
+const shellTool = {
+  name: 'shell',
+  description: 'Runs a shell command and returns its output.',
+  parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'], additionalProperties: false },
+};
+const instructions = 'You are a coding agent. Use the shell tool to inspect the workspace.';
+const responsesInput = [
+  { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'List the files, then say hello.' }] },
+  { type: 'function_call', call_id: 'call_bench1', name: 'shell', arguments: '{"command":["ls"]}' },
+  { type: 'function_call_output', call_id: 'call_bench1', output: 'README.md\nsrc\n' },
+];
+function responsesBody(model: string, stream: boolean): string {
+  return JSON.stringify({
+    model, instructions, input: responsesInput, tools: [{ type: 'function', strict: false, ...shellTool }],
+    tool_choice: 'auto', parallel_tool_calls: false, store: false, stream, max_output_tokens: 64,
+  });
+}
+export const responsesPath = '/v1/responses';
+export const responsesRequest = responsesBody(benchModel, false);
+export const responsesStreamRequest = responsesBody(benchStreamModel, true);
+
+const toolMessages = [
+  { role: 'system', content: instructions },
+  { role: 'user', content: 'List the files, then say hello.' },
+  { role: 'assistant', content: null, tool_calls: [{ id: 'call_bench1', type: 'function', function: { name: 'shell', arguments: '{"command":["ls"]}' } }] },
+  { role: 'tool', tool_call_id: 'call_bench1', content: 'README.md\nsrc\n' },
+];
+function chatToolBody(model: string, stream: boolean): string {
+  return JSON.stringify({
+    model, messages: toolMessages, tools: [{ type: 'function', function: shellTool }], tool_choice: 'auto', parallel_tool_calls: false,
+    max_tokens: 64, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+}
+export const chatToolRequest = chatToolBody(benchModel, false);
+export const chatToolStreamRequest = chatToolBody(benchStreamModel, true);
