@@ -112,7 +112,7 @@ export interface ChatRequest {
    * one user message (for token estimates); a provider that cannot complete
    * raw text must refuse the request, never template it.
    */
-  textCompletion?: { prompt: string | string[]; suffix?: string };
+  textCompletion?: { prompt: string | string[]; suffix?: string; /** The protocol prepends the prompt to each text; providers ignore it. */ echo?: boolean };
   /**
    * Top-level fields that Lingua does not model, kept as the client sent
    * them (vendor extensions such as `enable_search`). Providers that speak

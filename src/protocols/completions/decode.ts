@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { invalidRequest, type ChatRequest } from '../../canonical/index.js';
+import { validationError } from '../../lib/validation-error.js';
+
+const text = z.string().max(4_000_000);
+
+/** `POST /v1/completions`, OpenAI's legacy shape: every field named, unknown ones refused. */
+const schema = z.strictObject({
+  model: z.string().min(1).max(256),
+  prompt: z.union([text, z.array(text).min(1).max(128)]),
+  suffix: text.nullish(),
+  max_tokens: z.int().min(0).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  n: z.int().min(1).max(128).nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
+  logprobs: z.int().min(0).max(5).nullish(),
+  echo: z.boolean().nullish(),
+  seed: z.int().nullish(),
+  user: z.string().max(256).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+});
+
+export type CompletionBody = z.infer<typeof schema>;
+
+/** The request as the canonical one, `textCompletion` set; `echo` is the protocol's (encode prepends the prompt). */
+export function decodeCompletion(body: unknown): ChatRequest {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error);
+  const b = parsed.data;
+  if (b.logprobs !== undefined && b.logprobs !== null) throw invalidRequest("Unsupported parameter: 'logprobs' is not supported on /v1/completions by this gateway yet.", 'logprobs', 'unsupported_parameter');
+  if (b.echo === true && Array.isArray(b.prompt) && b.prompt.length > 1) throw invalidRequest("'echo' is supported with one prompt only.", 'echo', 'unsupported_parameter');
+  const prompt = Array.isArray(b.prompt) ? b.prompt.join('\n') : b.prompt;
+  const req: ChatRequest = {
+    model: b.model,
+    messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+    stream: b.stream === true,
+    includeUsage: b.stream_options?.include_usage === true,
+    n: b.n ?? 1,
+    maxTokens: b.max_tokens ?? 16,
+    textCompletion: { prompt: b.prompt, ...(b.suffix == null ? {} : { suffix: b.suffix }) },
+    extra: Object.create(null) as Record<string, unknown>,
+  };
+  if (b.temperature != null) req.temperature = b.temperature;
+  if (b.top_p != null) req.topP = b.top_p;
+  if (b.stop != null) req.stop = typeof b.stop === 'string' ? [b.stop] : b.stop;
+  if (b.seed != null) req.seed = b.seed;
+  if (b.user != null) req.user = b.user;
+  if (b.presence_penalty != null) req.presencePenalty = b.presence_penalty;
+  if (b.frequency_penalty != null) req.frequencyPenalty = b.frequency_penalty;
+  if (b.echo === true) req.textCompletion!.echo = true;
+  return req;
+}
