@@ -23,7 +23,7 @@ import { scriptedModel } from '../src/providers/llama-cpp/gguf/scripted-model.js
 import { parsePrometheusText, sampleSum, type Sample } from '../test/support/prometheus-text.js';
 import { repoRoot } from './support/gateways.js';
 import { freePort } from './support/pinned-process.js';
-import { soakCall, type ClientAbort, type SoakCall } from './support/soak-client.js';
+import { soakCall, type ClientAbort, type SlowReader, type SoakCall } from './support/soak-client.js';
 import { SoakUpstream, upstreamFaults, type UpstreamBehaviour } from './support/soak-upstream.js';
 import { table, whole } from './support/table.js';
 
@@ -40,6 +40,8 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 /** Lingua's process, with the request ids of its `request` log lines. */
 class LinguaProcess {
   readonly logged = new Map<string, number>();
+  /** The status each request id was logged with. */
+  readonly status = new Map<string, number>();
   readonly child: ChildProcess;
   #rest = '';
   readonly banner: Promise<string>;
@@ -55,8 +57,11 @@ class LinguaProcess {
           const url = /^Lingua listening on (http:\/\/\S+)$/.exec(l)?.[1];
           if (url !== undefined) resolve(url);
           if (!l.startsWith('{')) continue;
-          const line = JSON.parse(l) as { msg?: string; reqId?: string };
-          if (line.msg === 'request' && line.reqId !== undefined) this.logged.set(line.reqId, (this.logged.get(line.reqId) ?? 0) + 1);
+          const line = JSON.parse(l) as { msg?: string; reqId?: string; status?: number };
+          if (line.msg === 'request' && line.reqId !== undefined) {
+            this.logged.set(line.reqId, (this.logged.get(line.reqId) ?? 0) + 1);
+            if (line.status !== undefined) this.status.set(line.reqId, line.status);
+          }
         }
       });
       this.child.once('exit', (code) => reject(new Error(`lingua exited (${code}) before listening`)));
@@ -85,6 +90,8 @@ interface Phase {
   concurrency: number;
   /** The 10% of requests that fail at the backend: an upstream fault, or, on the local engine, a request it refuses. */
   fault: () => { content: string; maxTokens?: number };
+  /** Share of requests from slow readers (after the 20% of faults and clients leaving). */
+  slowShare: number;
 }
 
 /** One request of the mix: the endpoint, streaming or not, and maybe a client that leaves. */
@@ -94,13 +101,17 @@ function plan(n: number, phase: Phase): SoakCall {
   let maxTokens = 64;
   let abort: ClientAbort | undefined;
   let abortAt: number | undefined;
+  let slow: SlowReader | undefined;
   if (roll < 0.1) ({ content, maxTokens = 64 } = phase.fault());
   else if (roll < 0.2) {
     abort = pick(['mid_body', 'waiting', 'mid_stream'] as const);
     abortAt = abort === 'waiting' ? 1 + Math.floor(random() * 30) : 1 + Math.floor(random() * 4);
     if (abort === 'waiting' && phase.model === 'gpt') content += ' soak:slow';
+  } else if (roll < 0.2 + phase.slowShare) {
+    slow = pick(['slow_read', 'stop_reading'] as const);
+    if (phase.model === 'gpt') content += ' soak:long';
   }
-  const stream = abort === 'mid_stream' || random() < 0.5;
+  const stream = abort === 'mid_stream' || slow !== undefined || random() < 0.5;
   const anthropic = random() < 0.3;
   const messages = [{ role: 'user', content }];
   return {
@@ -108,12 +119,14 @@ function plan(n: number, phase: Phase): SoakCall {
     path: anthropic ? '/v1/messages' : '/v1/chat/completions',
     body: JSON.stringify(anthropic ? { model: phase.model, max_tokens: maxTokens, messages, stream } : { model: phase.model, max_tokens: maxTokens, messages, stream }),
     ...(abort === undefined ? {} : { abort, abortAt }),
+    ...(slow === undefined ? {} : { slow }),
   };
 }
 
-async function runPhase(origin: string, phase: Phase): Promise<{ ids: string[]; statuses: Map<number, number>; aborted: number; seconds: number }> {
+async function runPhase(origin: string, phase: Phase): Promise<{ ids: string[]; slowIds: string[]; statuses: Map<number, number>; aborted: number; seconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: phase.concurrency });
   const ids: string[] = [];
+  const slowIds: string[] = [];
   const statuses = new Map<number, number>();
   let aborted = 0;
   let next = 0;
@@ -122,13 +135,14 @@ async function runPhase(origin: string, phase: Phase): Promise<{ ids: string[]; 
     while (next < phase.requests) {
       const call = plan(next++, phase);
       ids.push(call.id);
+      if (call.slow !== undefined) slowIds.push(call.id);
       const r = await soakCall(origin, call, agent);
       if (r.aborted) aborted++;
       else statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     }
   }));
   agent.destroy();
-  return { ids, statuses, aborted, seconds: (performance.now() - started) / 1000 };
+  return { ids, slowIds, statuses, aborted, seconds: (performance.now() - started) / 1000 };
 }
 
 async function scrape(metricsUrl: string): Promise<Sample[]> {
@@ -146,7 +160,7 @@ async function main(): Promise<void> {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const config = join(dir, 'lingua.yaml');
     await writeFile(config, [
-      `server: { host: 127.0.0.1, port: ${port}, log_level: info, log_format: json, usage_ledger: false }`,
+      `server: { host: 127.0.0.1, port: ${port}, log_level: info, log_format: json, usage_ledger: false, stream_stall_s: 1, stream_max_unsent_mb: 1 }`,
       `metrics: { host: 127.0.0.1, port: ${metricsPort} }`,
       'providers:',
       `  - { name: up, type: openai, base_url: "${base}", timeout_s: 1, stream_idle_timeout_s: 1, max_connections: 96 }`,
@@ -160,12 +174,12 @@ async function main(): Promise<void> {
     const origin = await lingua.banner;
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const phases: Phase[] = [
-      { label: 'OpenAI upstream', ids: 'soak-up', model: 'gpt', requests: upstreamRequests, concurrency: 64, fault: () => ({ content: `soak:${pick(upstreamFaults)}` }) },
+      { label: 'OpenAI upstream', ids: 'soak-up', model: 'gpt', requests: upstreamRequests, concurrency: 64, slowShare: 0.02, fault: () => ({ content: `soak:${pick(upstreamFaults)}` }) },
       // The engine's backend failures: a request it refuses (more output than its context holds), or one whose prompt does not fit.
-      { label: 'local engine', ids: 'soak-engine', model: 'tiny', requests: engineRequests, concurrency: 6, fault: () => (random() < 0.5 ? { content: 'too long', maxTokens: 10_000 } : { content: 'word '.repeat(400) }) },
+      { label: 'local engine', ids: 'soak-engine', model: 'tiny', requests: engineRequests, concurrency: 6, slowShare: 0.02, fault: () => (random() < 0.5 ? { content: 'too long', maxTokens: 10_000 } : { content: 'word '.repeat(400) }) },
     ];
     // Warm-up, then the baseline: RSS and sockets with the pools open.
-    for (const p of phases) await runPhase(origin, { ...p, ids: `warm-up-${p.ids}`, requests: 200, fault: () => ({ content: 'warm-up' }) });
+    for (const p of phases) await runPhase(origin, { ...p, ids: `warm-up-${p.ids}`, requests: 200, slowShare: 0, fault: () => ({ content: 'warm-up' }) });
     await sleep(200);
     const baseline = { rss: lingua.rssMb(), upstreamSockets: upstream.openSockets, metrics: await scrape(metricsUrl) };
 
@@ -182,7 +196,7 @@ async function main(): Promise<void> {
     const end = { rss: lingua.rssMb(), upstreamSockets: upstream.openSockets, metrics: after };
     const g = (m: Sample[], name: string, labels: Record<string, string> = {}) => sampleSum(m, name, labels);
 
-    log(`soak: ${whole(upstreamRequests)} requests on the OpenAI upstream path, ${whole(engineRequests)} on the local engine; 10% backend faults, 10% clients leaving (mid-body, waiting, mid-stream)`);
+    log(`soak: ${whole(upstreamRequests)} requests on the OpenAI upstream path, ${whole(engineRequests)} on the local engine; 10% backend faults, 10% clients leaving (mid-body, waiting, mid-stream), 2% slow readers (stream_stall_s 1, stream_max_unsent_mb 1)`);
     log(table(['phase', 'requests', 's', 'req/s', 'client left', 'statuses seen by clients'], results.map((r) => [
       r.phase.label, whole(r.phase.requests), r.seconds.toFixed(1), whole(r.phase.requests / r.seconds), whole(r.aborted),
       [...r.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', '),
@@ -197,6 +211,11 @@ async function main(): Promise<void> {
       ['lingua_engine_queue_depth', g(baseline.metrics, 'lingua_engine_queue_depth'), g(end.metrics, 'lingua_engine_queue_depth')],
       ['lingua_in_flight_requests', g(baseline.metrics, 'lingua_in_flight_requests'), g(end.metrics, 'lingua_in_flight_requests')],
     ];
+    log(table(['slow readers (2%)', 'requests', 'statuses logged by lingua'], results.map((r) => {
+      const byStatus = new Map<number, number>();
+      for (const id of r.slowIds) { const st = lingua!.status.get(id) ?? 0; byStatus.set(st, (byStatus.get(st) ?? 0) + 1); }
+      return [r.phase.label, whole(r.slowIds.length), [...byStatus].sort((a, b) => a[0] - b[0]).map(([st, n]) => `${st}: ${n}`).join(', ')];
+    })));
     log(table(['', 'start', 'end'], rows.map(([k, a, b]) => [k, k.startsWith('RSS') ? a.toFixed(1) : whole(a), k.startsWith('RSS') ? b.toFixed(1) : whole(b)])));
     log(`requests without a log line: ${missing.length}${missing.length > 0 ? ` (e.g. ${missing.slice(0, 5).join(', ')})` : ''}; with more than one: ${twice.length}`);
     log(`statuses logged by lingua: ${[...statusCounts(end.metrics)].sort((a, b) => a[0].localeCompare(b[0])).map(([s, n]) => `${s}: ${n}`).join(', ')}`);

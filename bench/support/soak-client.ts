@@ -3,6 +3,9 @@ import { request, type Agent } from 'node:http';
 /** When a soak request's client hangs up: while sending its body, while waiting for the answer, or after a few stream chunks. */
 export type ClientAbort = 'mid_body' | 'waiting' | 'mid_stream';
 
+/** A slow reader: pauses longer than Lingua's stall bound, then reads in small bites; or stops reading and holds the socket open. */
+export type SlowReader = 'slow_read' | 'stop_reading';
+
 export interface SoakCall {
   /** Its `x-request-id`: the log line it must have. */
   id: string;
@@ -11,6 +14,7 @@ export interface SoakCall {
   abort?: ClientAbort;
   /** `waiting`: ms after the body was sent; `mid_stream`: chunks read first. */
   abortAt?: number;
+  slow?: SlowReader;
 }
 
 /** What the client saw: a status (0: the connection failed, or the client left first). */
@@ -34,7 +38,13 @@ export function soakCall(origin: string, call: SoakCall, agent: Agent): Promise<
       agent: call.abort === undefined ? agent : false,
       headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-request-id': call.id, 'anthropic-version': '2023-06-01' },
     }, (res) => {
-      if (call.abort === 'mid_stream') {
+      if (call.slow !== undefined) {
+        res.pause();
+        // stop_reading holds the socket until Lingua ends it (10 s at most); slow_read reads again after 1.5 s, a bite each 20 ms.
+        const hold = setTimeout(() => { if (call.slow === 'stop_reading') req.destroy(); else res.resume(); }, call.slow === 'stop_reading' ? 10_000 : 1_500);
+        res.on('data', () => { res.pause(); setTimeout(() => res.resume(), 20); });
+        res.once('close', () => clearTimeout(hold));
+      } else if (call.abort === 'mid_stream') {
         let chunks = 0;
         res.on('data', () => {
           if (++chunks >= (call.abortAt ?? 1)) {

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** How the soak's upstream answers one call: named in the request's last message (`soak:<fault>`). */
 export const upstreamFaults = ['http500', 'http503', 'http429', 'reset_before_headers', 'reset_mid_stream', 'cut_stream', 'malformed', 'hang'] as const;
-export type UpstreamBehaviour = 'ok' | 'slow' | (typeof upstreamFaults)[number];
+export type UpstreamBehaviour = 'ok' | 'slow' | 'long' | (typeof upstreamFaults)[number];
 
 const TEXT = 'The soak upstream answers with a few words, chunk by chunk.';
 
@@ -88,6 +88,19 @@ export class SoakUpstream {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const frame = (delta: Record<string, unknown>, finish: string | null = null) =>
       `data: ${JSON.stringify({ id: 'chatcmpl-soak', object: 'chat.completion.chunk', created: 1700000000, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    if (behaviour === 'long') {
+      // About 8 MB of SSE, sent as fast as Lingua takes it: more than the loopback buffers hold for a client that stops reading.
+      for (let i = 0; i < 40_000; i++) {
+        if (res.destroyed) return;
+        if (!res.write(frame({ content: ` ${TEXT}${TEXT}` }))) {
+          await new Promise<void>((resolve) => {
+            const go = () => { res.off('drain', go); res.off('close', go); resolve(); };
+            res.on('drain', go);
+            res.on('close', go);
+          });
+        }
+      }
+    }
     const words = TEXT.split(' ');
     for (let i = 0; i < words.length; i++) {
       if (res.destroyed) return;
