@@ -10,6 +10,7 @@ import { ConsoleSessionsRepo } from './console-sessions.js';
 import { openPostgres, openSqlite, type DialectName, type Opened } from './dialect.js';
 import { LedgerWriter, type LedgerOptions } from './ledger-writer.js';
 import { migrate } from './migrate.js';
+import { ResponsesRepo } from './responses.js';
 import type { Database } from './schema.js';
 import { UsageInserter } from './usage-insert.js';
 import { UsageQueries } from './usage-queries.js';
@@ -36,6 +37,8 @@ export interface Storage {
   members: MembersRepo;
   invites: InvitesRepo;
   sessions: ConsoleSessionsRepo;
+  /** Responses kept with `store: true` (the Responses API's state). */
+  responses: ResponsesRepo;
   /** Writes usage records now, in one transaction with their rollups (what a LedgerWriter commit does). */
   insertUsage(records: readonly UsageRecord[]): Promise<void>;
   /** The usage ledger's batched writer on this database. */
@@ -71,6 +74,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     members: new MembersRepo(opened.db, now),
     invites: new InvitesRepo(opened.db, now),
     sessions: new ConsoleSessionsRepo(opened.db, now),
+    responses: new ResponsesRepo(opened.db),
     ledger,
     close: () => (closing ??= ledger.close().finally(() => opened.db.destroy())),
   };

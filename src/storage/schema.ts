@@ -18,6 +18,7 @@ export interface Database {
   account_members: AccountMembersTable;
   console_invites: ConsoleInvitesTable;
   console_sessions: ConsoleSessionsTable;
+  responses: ResponsesTable;
 }
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'none';
@@ -179,4 +180,18 @@ export interface ConsoleSessionsTable {
 /** `lat_0` … : the bucket column names of one histogram. */
 export function bucketColumns(prefix: 'lat_' | 'ttft_'): Array<`${typeof prefix}${number}`> {
   return Array.from({ length: HISTOGRAM_BUCKETS }, (_, b) => `${prefix}${b}` as const);
+}
+
+/** A response stored with `store: true` (the Responses API's state); JSON values as text. */
+export interface ResponsesTable {
+  /** `resp_…`, the id the client got. */
+  id: string;
+  /** The key's account ('' on a server without keys): reads are scoped to it. */
+  account_id: string;
+  key_id: string | null;
+  created_at: number;
+  model: string;
+  previous_response_id: string | null;
+  response: string;
+  input_items: string;
 }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../dialect.js';
 import { initial } from './0001-initial.js';
 import { consoleLogins } from './0002-console-logins.js';
+import { responses } from './0003-responses.js';
 
 /**
  * The migrations, in order. Names sort in the order they run; a new one is
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initial(dialect),
     '0002-console-logins': consoleLogins,
+    '0003-responses': responses,
   };
   return { getMigrations: async () => migrations };
 }
