@@ -7,9 +7,11 @@ import { openAIRateLimitHeaders } from '../openai/rate-limit-headers.js';
 import { renderOpenAIError } from '../openai/render-error.js';
 import { decodeCompletion } from './decode.js';
 
+/** What `echo` puts before each choice's text: the prompt (echo takes one prompt only: decode.ts). */
 function echoed(request: ChatRequest): string {
   const t = request.textCompletion;
-  return t?.echo === true && typeof t.prompt === 'string' ? t.prompt : Array.isArray(t?.prompt) && t.echo === true ? t.prompt[0] ?? '' : '';
+  if (t?.echo !== true) return '';
+  return typeof t.prompt === 'string' ? t.prompt : t.prompt[0] ?? '';
 }
 
 /** A folded result as a `text_completion` object. */
@@ -45,12 +47,13 @@ class CompletionStreamEncoder implements StreamEncoder {
       case 'text': return this.#choice(e.choice, e.text, null);
       case 'finish': return this.#choice(e.choice, '', openAIFinishReason(e.finish.reason));
       case 'usage': return this.#request.includeUsage ? `data: ${JSON.stringify({ ...this.#head, choices: [], usage: openAIUsage(e.usage) })}\n\n` : '';
+      case 'error': return this.error(e.error);
       default: return '';
     }
   }
   end(): string { return 'data: [DONE]\n\n'; }
   error(error: LinguaError): string { return `data: ${JSON.stringify(renderOpenAIError(error).body)}\n\n`; }
-  heartbeat(): string { return ': keep-alive\n\n'; }
+  heartbeat(): string { return ': ping\n\n'; }
 }
 
 /** OpenAI's legacy text completions: Bearer keys, OpenAI's errors and rate-limit headers. */
