@@ -116,7 +116,8 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     const started = performance.now();
     reply.raw.once('close', () => {
       const status = reply.raw.writableFinished ? reply.statusCode : 499;
-      req.log.info({ reqId: req.id, method: req.method, path: req.url.split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request');
+      // req.log is Fastify's child logger: it carries reqId already.
+      req.log.info({ method: req.method, path: req.url.split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request');
     });
     // While closing: a 503 from here (Fastify's own would skip this hook and its log line).
     if (closing) {
