@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { FakeReply, RecordedRequest } from '../support/fake-openai.js';
 import { completion, FakeOpenAI, streamReply } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { API_KEY } from '../support/openai-fixture.js';
-
-/** The Codex CLI the dev dependency installs (npm @openai/codex). */
-const codexBin = fileURLToPath(new URL('../../../node_modules/.bin/codex', import.meta.url));
-
-/** Why the binary cannot run here, or undefined when it can. */
-function codexUnavailable(): string | undefined {
-  if (!existsSync(codexBin)) return `${codexBin} is missing (npm install)`;
-  const probe = spawnSync(codexBin, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (probe.status !== 0) return `codex --version failed: ${probe.error?.message ?? probe.stderr}`;
-  return undefined;
-}
+import { codexHome, codexUnavailable, type CodexHome } from './codex-support.js';
 
 const unavailable = codexUnavailable();
-if (unavailable !== undefined) console.log(`# skipped: the Codex CLI cannot run here (${unavailable})`);
 
 type UpstreamMessage = { role: string; content?: unknown; tool_calls?: Array<{ function: { name: string; arguments: string } }>; tool_call_id?: string };
 
@@ -36,8 +19,7 @@ type UpstreamMessage = { role: string; content?: unknown; tool_calls?: Array<{ f
 describe('the Codex CLI through Lingua to a chat upstream', { skip: unavailable }, () => {
   const upstream = new FakeOpenAI();
   let server: TestServer;
-  let home: string;
-  let work: string;
+  let codex: CodexHome;
 
   before(async () => {
     server = await startLingua({
@@ -45,30 +27,12 @@ describe('the Codex CLI through Lingua to a chat upstream', { skip: unavailable 
       providers: [{ name: 'up', type: 'openai', base_url: await upstream.start() }],
       models: [{ name: 'lingua-coder', provider: 'up', model: 'up-model' }],
     });
-    home = await mkdtemp(join(tmpdir(), 'lingua-codex-home-'));
-    work = await mkdtemp(join(tmpdir(), 'lingua-codex-work-'));
-    await writeFile(join(home, 'config.toml'), [
-      'model = "lingua-coder"',
-      'model_provider = "lingua"',
-      // This server has no search backend: Codex's default web_search tool would be refused (docs/responses.md).
-      'web_search = "disabled"',
-      '',
-      '[model_providers.lingua]',
-      'name = "Lingua"',
-      `base_url = "${server.url}/v1"`,
-      'env_key = "LINGUA_TEST_KEY"',
-      'wire_api = "responses"',
-      // One attempt: a failure must show, not be retried away.
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
-      '',
-    ].join('\n'));
+    codex = await codexHome(server.url, 'lingua-coder', API_KEY);
   });
   after(async () => {
     await server?.close();
     await upstream.close();
-    await rm(home, { recursive: true, force: true });
-    await rm(work, { recursive: true, force: true });
+    await codex?.remove();
   });
 
   test('codex exec runs a tool the model calls, sends its output back, and prints the answer', async () => {
@@ -90,7 +54,7 @@ describe('the Codex CLI through Lingua to a chat upstream', { skip: unavailable 
     };
     upstream.handler = (req, res) => (req.body.stream === true ? streamReply(script(req), req, res) : void res.end(JSON.stringify(completion(script(req), req))));
 
-    const run = await runCodex(['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', 'Run `echo lingua-$((6*7))` and tell me what it printed.'], { CODEX_HOME: home, LINGUA_TEST_KEY: API_KEY }, work);
+    const run = await codex.exec('Run `echo lingua-$((6*7))` and tell me what it printed.');
     assert.equal(run.code, 0, run.output);
     assert.match(run.stdout, /The command printed lingua-42\./, run.output);
 
@@ -103,21 +67,3 @@ describe('the Codex CLI through Lingua to a chat upstream', { skip: unavailable 
     assert.match(JSON.stringify(result?.content), /lingua-42/);
   });
 });
-
-interface CodexRun { code: number | null; stdout: string; output: string }
-
-function runCodex(args: string[], env: Record<string, string>, cwd: string): Promise<CodexRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(codexBin, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, output: `stdout:\n${stdout}\nstderr:\n${stderr}` });
-    });
-  });
-}
