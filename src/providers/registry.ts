@@ -2,6 +2,7 @@ import type { ProviderFactory } from './provider.js';
 import { openAIProviderFactory } from './openai/provider.js';
 import { anthropicProviderFactory } from './anthropic/provider.js';
 import { llamaCppProviderFactory } from './llama-cpp/provider.js';
+import { openAIResponsesProviderFactory } from './openai-responses/provider.js';
 
 /** Every provider type Lingua knows, by its config `type`. Add a provider here. */
-export const providerFactories: readonly ProviderFactory[] = [openAIProviderFactory, anthropicProviderFactory, llamaCppProviderFactory] as unknown as ProviderFactory[];
+export const providerFactories: readonly ProviderFactory[] = [openAIProviderFactory, openAIResponsesProviderFactory, anthropicProviderFactory, llamaCppProviderFactory] as unknown as ProviderFactory[];

@@ -53,7 +53,7 @@ export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Reco
 }
 
 /** A thinking budget (Anthropic clients) as the nearest OpenAI effort level. */
-function effortForBudget(budget: number | undefined): 'low' | 'medium' | 'high' | undefined {
+export function effortForBudget(budget: number | undefined): 'low' | 'medium' | 'high' | undefined {
   if (budget === undefined) return undefined;
   if (budget < 4096) return 'low';
   if (budget < 16384) return 'medium';

@@ -1,0 +1,83 @@
+import { invalidRequest, type ChatRequest, type ResponseFormat, type ToolChoice } from '../../canonical/index.js';
+import { effortForBudget } from '../openai/map-request.js';
+import { toResponsesInput } from './map-input.js';
+
+export interface ResponsesBodyOptions {
+  /** The upstream's model id. */
+  model: string;
+  /** Ask for `reasoning.encrypted_content`, so that the next turn can give the upstream its reasoning back. */
+  encryptedReasoning: boolean;
+}
+
+/**
+ * The canonical request as a Responses API body. Always `stream: true`
+ * (a non-streaming client gets the folded stream, as on every provider) and
+ * `store: false`: the conversation travels in `input`, the upstream keeps
+ * nothing. Top-level fields Lingua does not model (`extra`) are passed
+ * through; parameters the Responses API has no field for are a 400.
+ */
+export function toResponsesBody(req: ChatRequest, options: ResponsesBodyOptions): Record<string, unknown> {
+  rejectUnsupported(req);
+  const { instructions, input } = toResponsesInput(req.messages);
+  const body: Record<string, unknown> = { ...req.extra, model: options.model };
+  if (instructions !== undefined) body.instructions = instructions;
+  body.input = input;
+  body.stream = true;
+  body.store = false;
+  if (req.maxTokens !== undefined) body.max_output_tokens = req.maxTokens;
+  if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.topP !== undefined) body.top_p = req.topP;
+  if (req.user !== undefined) body.user = req.user;
+  if (req.tools !== undefined && req.tools.length > 0) {
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      name: t.name,
+      ...(t.description === undefined ? {} : { description: t.description }),
+      parameters: t.parameters,
+      // The Responses API makes a function strict unless told otherwise; Chat and Messages clients' tools are not.
+      strict: t.strict ?? false,
+    }));
+  }
+  if (req.toolChoice !== undefined) body.tool_choice = toToolChoice(req.toolChoice);
+  if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
+  if (req.responseFormat !== undefined) body.text = { format: toFormat(req.responseFormat) };
+  const effort = req.reasoning?.effort ?? effortForBudget(req.reasoning?.budgetTokens);
+  // A summary is what the upstream shows of its reasoning: without one, reasoning clients see none.
+  if (effort !== undefined) body.reasoning = effort === 'none' ? { effort } : { effort, summary: 'auto' };
+  if (options.encryptedReasoning) body.include = ['reasoning.encrypted_content'];
+  return body;
+}
+
+/** Parameters the Responses API has no field for: neutral values pass, others are a 400 naming them. */
+function rejectUnsupported(req: ChatRequest): void {
+  const unsupported = (param: string) => invalidRequest(
+    `Unsupported parameter: '${param}' is not supported by this model's backend (OpenAI Responses API).`,
+    param,
+    'unsupported_parameter',
+  );
+  if (req.textCompletion !== undefined) {
+    throw invalidRequest("This model's backend (OpenAI Responses API) has no raw text completion: use a chat model for '/v1/completions', or this model with chat completions, messages or responses.", 'model', 'unsupported_model');
+  }
+  if (req.n !== 1) throw invalidRequest("Unsupported value: 'n' must be 1 on this model: its backend (OpenAI Responses API) generates one answer per request.", 'n', 'unsupported_value');
+  if (req.stop !== undefined && req.stop.length > 0) throw unsupported('stop');
+  if (req.topK !== undefined) throw unsupported('top_k');
+  if (req.presencePenalty !== undefined && req.presencePenalty !== 0) throw unsupported('presence_penalty');
+  if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) throw unsupported('frequency_penalty');
+  if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) throw unsupported('logit_bias');
+  if (req.seed !== undefined) throw unsupported('seed');
+}
+
+function toToolChoice(choice: ToolChoice): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
+}
+
+function toFormat(f: ResponseFormat): Record<string, unknown> {
+  if (f.type !== 'json_schema') return { type: f.type };
+  return {
+    type: 'json_schema',
+    name: f.name,
+    schema: f.schema,
+    ...(f.strict === undefined ? {} : { strict: f.strict }),
+    ...(f.description === undefined ? {} : { description: f.description }),
+  };
+}

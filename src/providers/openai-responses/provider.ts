@@ -1,0 +1,132 @@
+import type { Pool } from 'undici';
+import { z } from 'zod';
+import { flattenBatches, LinguaError, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
+import { watchSignal } from '../../lib/abort-source.js';
+import type { ServerSentEvent } from '../../lib/sse-decoder.js';
+import type { Provider, ProviderCall, ProviderFactory, ProviderStats } from '../provider.js';
+import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
+import { UpstreamExchange } from '../http/upstream-request.js';
+import { UpstreamSecrets } from '../http/upstream-secrets.js';
+import { toResponsesBody } from './map-request.js';
+import { ResponsesStreamMapper } from './map-stream.js';
+
+export const openAIResponsesProviderSchema = z.object({
+  name: z.string().min(1),
+  type: z.literal('openai-responses'),
+  /** `timeout_s` (until the response headers: every call streams) defaults to 90 s, as for `openai`. */
+  ...upstreamFields(90),
+  /**
+   * Ask for `reasoning.encrypted_content` (`include`), so that a client's
+   * next turn gives a reasoning model its reasoning back. Off by default:
+   * OpenAI refuses it on models that do not reason.
+   */
+  encrypted_reasoning: z.boolean().default(false),
+});
+
+export type OpenAIResponsesProviderConfig = z.infer<typeof openAIResponsesProviderSchema>;
+
+/**
+ * Any server that speaks the OpenAI Responses API (`POST {base_url}/responses`):
+ * OpenAI, vLLM. Every call streams upstream (`stream: true`, `store: false`);
+ * a client that did not ask to stream gets the folded stream.
+ */
+export class OpenAIResponsesProvider implements Provider {
+  readonly name: string;
+  readonly #config: OpenAIResponsesProviderConfig;
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #headers: Record<string, string>;
+  readonly #secrets: UpstreamSecrets;
+  readonly #limits: UpstreamLimits;
+
+  constructor(config: OpenAIResponsesProviderConfig) {
+    this.name = config.name;
+    this.#config = config;
+    ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'responses', config.connect_timeout_s));
+    this.#headers = { 'content-type': 'application/json', accept: 'text/event-stream', ...config.headers };
+    if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
+    this.#secrets = new UpstreamSecrets(this.#headers);
+    this.#limits = upstreamLimits(config);
+  }
+
+  stream(call: ProviderCall): EventStream {
+    return flattenBatches(this.batches(call));
+  }
+
+  /** The events of each upstream read together. */
+  async *batches(call: ProviderCall): EventBatches {
+    const body = toResponsesBody(call.request, { model: call.model, encryptedReasoning: this.#config.encrypted_reasoning });
+    const exchange = new UpstreamExchange({
+      provider: this.name,
+      pool: this.#pool,
+      path: this.#path,
+      headers: this.#headers,
+      body: JSON.stringify(body),
+      abort: call.abort ?? watchSignal(call.signal),
+      stream: true,
+      timeoutS: this.#config.timeout_s,
+      idleTimeoutS: this.#config.stream_idle_timeout_s,
+      connectTimeoutS: this.#config.connect_timeout_s,
+      totalTimeoutS: this.#config.total_timeout_s,
+      limits: this.#limits,
+    });
+    try {
+      await exchange.send();
+      const mapper = new ResponsesStreamMapper(this.name);
+      for await (const group of exchange.eventGroups()) {
+        const out: StreamEvent[] = [];
+        const step = mapGroup(group, mapper, out, this.name);
+        if (step === 'done') await exchange.settle();
+        if (out.length > 0) yield out;
+        if (step === 'done') return;
+        if (step !== 'more') throw step.error;
+      }
+      mapper.end();
+    } catch (error) {
+      throw this.#secrets.scrub(error);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  stats(): ProviderStats {
+    return poolStats(this.#pool);
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
+
+/**
+ * Maps one body chunk's SSE events into `out`, up to the response's end. A
+ * failure is returned, not thrown, so that the events mapped before it
+ * still go out first.
+ */
+function mapGroup(group: readonly ServerSentEvent[], mapper: ResponsesStreamMapper, out: StreamEvent[], provider: string): 'more' | 'done' | { error: unknown } {
+  for (const sse of group) {
+    const mapped = out.length;
+    try {
+      // Some servers end with `[DONE]` as chat streams do; the response's own end came before it.
+      if (sse.data === '[DONE]') continue;
+      let data: unknown;
+      try { data = JSON.parse(sse.data); } catch { data = undefined; }
+      if (typeof data !== 'object' || data === null) {
+        throw new LinguaError('upstream', `upstream provider '${provider}' sent a stream event that is not a JSON object`);
+      }
+      const event = data as Record<string, unknown>;
+      event.type ??= sse.event;
+      if (mapper.push(event, out)) return 'done';
+    } catch (error) {
+      out.length = mapped; // the failing event's own events never went out
+      return { error };
+    }
+  }
+  return 'more';
+}
+
+export const openAIResponsesProviderFactory: ProviderFactory<typeof openAIResponsesProviderSchema> = {
+  type: 'openai-responses',
+  schema: openAIResponsesProviderSchema,
+  create: (config) => new OpenAIResponsesProvider(config),
+};
