@@ -6,7 +6,8 @@ import type { Exchange } from './exchange.js';
 export const sseHeaders = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
-  connection: 'keep-alive',
+  // No `connection` header: Node sets it from the request. A fixed `keep-alive` overrode a client's
+  // `Connection: close`, and the next request a pooled client sent on that socket was refused as bad HTTP.
   'x-accel-buffering': 'no',
 };
 
@@ -79,6 +80,7 @@ export async function streamResponse(ex: Exchange, options: {
       if (gone.aborted) return undefined;
       commit();
       if (step.done) {
+        if (encoder.keep !== undefined) await encoder.keep();
         await write(encoder.end());
         return undefined;
       }
