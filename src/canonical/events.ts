@@ -1,5 +1,6 @@
 import type { LinguaError } from './errors.js';
 import type { Finish } from './finish.js';
+import type { ResponsePassthrough, StreamOpening } from './passthrough.js';
 import type { Usage } from './usage.js';
 
 /**
@@ -9,8 +10,9 @@ import type { Usage } from './usage.js';
  * most one `usage` for the whole response. A failure ends the stream with
  * one `error` (providers may also throw a LinguaError, which is the same).
  */
-export type StreamEvent =
-  | { type: 'text'; choice: number; text: string }
+export type StreamEvent = EventPassthrough & (
+  /** `logprobs`: the backend's own for this text (legacy completions), carried untouched. */
+  | { type: 'text'; choice: number; text: string; logprobs?: PassThroughLogprobs }
   | { type: 'reasoning'; choice: number; text: string }
   /** Signature closing the current reasoning block (Anthropic thinking). */
   | { type: 'reasoning_signature'; choice: number; signature: string }
@@ -22,7 +24,29 @@ export type StreamEvent =
   | { type: 'tool_call_delta'; choice: number; index: number; arguments: string }
   | { type: 'finish'; choice: number; finish: Finish }
   | { type: 'usage'; usage: Usage }
-  | { type: 'error'; error: LinguaError };
+  | { type: 'error'; error: LinguaError }
+);
+
+/**
+ * What any event may carry for an encoder of its backend's protocol
+ * (passthrough.ts): `opening` on the first event a provider yields;
+ * `passthrough`, the wire fields that stood beside the event's content
+ * (a chunk's `logprobs`, a message's final `usage`), merged back there.
+ */
+export interface EventPassthrough {
+  opening?: StreamOpening;
+  passthrough?: ResponsePassthrough;
+}
+
+/**
+ * Log probabilities in the wire format of the backend that produced them,
+ * tagged with it: only a protocol of the same format returns them (today
+ * OpenAI's legacy completions `{tokens, token_logprobs, top_logprobs, text_offset}`).
+ */
+export interface PassThroughLogprobs {
+  format: 'openai-completions';
+  value: unknown;
+}
 
 export type EventStream = AsyncIterable<StreamEvent>;
 

@@ -32,8 +32,15 @@ class Fold {
   readonly #finished: number[] = [];
 
   add(e: StreamEvent): void {
+    if (e.opening !== undefined) this.#result.opening ??= e.opening;
+    if (e.passthrough !== undefined) this.#keep(e);
     switch (e.type) {
-      case 'text': this.#choiceAt(e.choice).text += e.text; break;
+      case 'text': {
+        const c = this.#choiceAt(e.choice);
+        c.text += e.text;
+        if (e.logprobs !== undefined) (c.logprobs ??= []).push(e.logprobs);
+        break;
+      }
       case 'reasoning': this.#choiceAt(e.choice).reasoning += e.text; break;
       case 'reasoning_signature': this.#choiceAt(e.choice).reasoningSignature = e.signature; break;
       case 'reasoning_redacted': (this.#choiceAt(e.choice).reasoningRedacted ??= []).push(e.data); break;
@@ -57,6 +64,12 @@ class Fold {
       throw new LinguaError('upstream', 'backend stream ended before the response finished');
     }
     return this.#result;
+  }
+
+  /** An event's passthrough, on its choice (or the result for `usage`), in order. */
+  #keep(e: StreamEvent): void {
+    if ('choice' in e) (this.#choiceAt(e.choice).passthrough ??= []).push(e.passthrough!);
+    else (this.#result.passthrough ??= []).push(e.passthrough!);
   }
 
   #choiceAt(index: number): ChoiceResult {

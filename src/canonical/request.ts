@@ -1,3 +1,5 @@
+import type { RequestPassthrough, WireProtocol } from './passthrough.js';
+
 /**
  * The canonical chat request: what every protocol adapter decodes into and
  * every provider consumes. Field names are Lingua's own, not any vendor's.
@@ -112,7 +114,14 @@ export interface ChatRequest {
    * one user message (for token estimates); a provider that cannot complete
    * raw text must refuse the request, never template it.
    */
-  textCompletion?: { prompt: string | string[]; suffix?: string; /** The protocol prepends the prompt to each text; providers ignore it. */ echo?: boolean };
+  textCompletion?: {
+    prompt: string | string[];
+    suffix?: string;
+    /** The protocol prepends the prompt to each text; providers ignore it. */
+    echo?: boolean;
+    /** Log probabilities of this many top tokens per position (0..5); a provider that cannot return them refuses. */
+    logprobs?: number;
+  };
   /**
    * Top-level fields that Lingua does not model, kept as the client sent
    * them (vendor extensions such as `enable_search`). Providers that speak
@@ -120,4 +129,13 @@ export interface ChatRequest {
    * A null-prototype object: read it with own-property checks (`Object.hasOwn`).
    */
   extra: Record<string, unknown>;
+  /**
+   * The protocol whose body `extra`'s fields came from: a provider of that
+   * protocol spreads them into its body; one of another protocol drops the
+   * hints it documents and refuses the rest by name. Absent: Lingua's own
+   * fields, passed as the OpenAI family takes them.
+   */
+  extraProtocol?: WireProtocol;
+  /** The client's request as it came, for a backend of the same protocol (passthrough.ts). */
+  passthrough?: RequestPassthrough;
 }

@@ -31,8 +31,8 @@ export function decodeCompletion(body: unknown): ChatRequest {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
   const b = parsed.data;
-  if (b.logprobs !== undefined && b.logprobs !== null) throw invalidRequest("Unsupported parameter: 'logprobs' is not supported on /v1/completions by this gateway yet.", 'logprobs', 'unsupported_parameter');
-  if (b.echo === true && Array.isArray(b.prompt) && b.prompt.length > 1) throw invalidRequest("'echo' is supported with one prompt only.", 'echo', 'unsupported_parameter');
+  // Echo is Lingua's (the prompt prepended), so the backend's logprobs would not cover the echoed prompt.
+  if (b.logprobs != null && b.echo === true) throw invalidRequest("'echo' together with 'logprobs' is not supported: the prompt's log probabilities are not returned.", 'echo', 'unsupported_parameter');
   const prompt = Array.isArray(b.prompt) ? b.prompt.join('\n') : b.prompt;
   const req: ChatRequest = {
     model: b.model,
@@ -52,5 +52,6 @@ export function decodeCompletion(body: unknown): ChatRequest {
   if (b.presence_penalty != null) req.presencePenalty = b.presence_penalty;
   if (b.frequency_penalty != null) req.frequencyPenalty = b.frequency_penalty;
   if (b.echo === true) req.textCompletion!.echo = true;
+  if (b.logprobs != null) req.textCompletion!.logprobs = b.logprobs;
   return req;
 }

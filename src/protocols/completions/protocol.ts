@@ -6,23 +6,27 @@ import { openAIFinishReason, openAIUsage } from '../openai/encode-common.js';
 import { openAIRateLimitHeaders } from '../openai/rate-limit-headers.js';
 import { renderOpenAIError } from '../openai/render-error.js';
 import { decodeCompletion } from './decode.js';
+import { joinLogprobs, logprobsValue } from './logprobs.js';
 
-/** What `echo` puts before each choice's text: the prompt (echo takes one prompt only: decode.ts). */
-function echoed(request: ChatRequest): string {
+/**
+ * What `echo` puts before a choice's text: its prompt. Choice `index` of a
+ * prompt array belongs to prompt `index / n` (OpenAI's order: each prompt's
+ * n choices together).
+ */
+function echoed(request: ChatRequest, index: number): string {
   const t = request.textCompletion;
   if (t?.echo !== true) return '';
-  return typeof t.prompt === 'string' ? t.prompt : t.prompt[0] ?? '';
+  return typeof t.prompt === 'string' ? t.prompt : t.prompt[Math.floor(index / request.n)] ?? '';
 }
 
 /** A folded result as a `text_completion` object. */
 function encodeResult(result: ChatResult, request: ChatRequest): unknown {
-  const prefix = echoed(request);
   return {
     id: randomId('cmpl-'),
     object: 'text_completion',
     created: Math.floor(Date.now() / 1000),
     model: request.model,
-    choices: result.choices.map((c, index) => ({ text: prefix + c.text, index, logprobs: null, finish_reason: openAIFinishReason(c.finish.reason) })),
+    choices: result.choices.map((c, index) => ({ text: echoed(request, index) + c.text, index, logprobs: joinLogprobs(c.logprobs), finish_reason: openAIFinishReason(c.finish.reason) })),
     ...(result.usage === undefined ? {} : { usage: openAIUsage(result.usage) }),
   };
 }
@@ -37,14 +41,14 @@ class CompletionStreamEncoder implements StreamEncoder {
     this.#head = { id: randomId('cmpl-'), object: 'text_completion', created: Math.floor(Date.now() / 1000), model: request.model };
   }
   start(): string { return ''; }
-  #choice(index: number, text: string, finish: string | null): string {
+  #choice(index: number, text: string, finish: string | null, logprobs: unknown = null): string {
     let prefix = '';
-    if (!this.#echoed.has(index)) { this.#echoed.add(index); prefix = echoed(this.#request); }
-    return `data: ${JSON.stringify({ ...this.#head, choices: [{ text: prefix + text, index, logprobs: null, finish_reason: finish }] })}\n\n`;
+    if (!this.#echoed.has(index)) { this.#echoed.add(index); prefix = echoed(this.#request, index); }
+    return `data: ${JSON.stringify({ ...this.#head, choices: [{ text: prefix + text, index, logprobs, finish_reason: finish }] })}\n\n`;
   }
   event(e: StreamEvent): string {
     switch (e.type) {
-      case 'text': return this.#choice(e.choice, e.text, null);
+      case 'text': return this.#choice(e.choice, e.text, null, logprobsValue(e.logprobs));
       case 'finish': return this.#choice(e.choice, '', openAIFinishReason(e.finish.reason));
       case 'usage': return this.#request.includeUsage ? `data: ${JSON.stringify({ ...this.#head, choices: [], usage: openAIUsage(e.usage) })}\n\n` : '';
       case 'error': return this.error(e.error);

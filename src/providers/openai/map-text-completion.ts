@@ -1,4 +1,6 @@
-import type { ChatRequest } from '../../canonical/index.js';
+import type { ChatRequest, PassThroughLogprobs, StreamEvent } from '../../canonical/index.js';
+import { completionToEvents } from './map-response.js';
+import type { OpenAIStreamMapper } from './map-stream.js';
 
 type Json = Record<string, unknown>;
 
@@ -11,6 +13,7 @@ export function toTextCompletionBody(req: ChatRequest, model: string): Json {
   const completion = req.textCompletion!;
   const body: Json = { ...req.extra, model, prompt: completion.prompt };
   if (completion.suffix !== undefined) body.suffix = completion.suffix;
+  if (completion.logprobs !== undefined) body.logprobs = completion.logprobs;
   if (req.stream) {
     body.stream = true;
     // Always ask for usage: billing needs it even when the client did not.
@@ -27,6 +30,43 @@ export function toTextCompletionBody(req: ChatRequest, model: string): Json {
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.user !== undefined) body.user = req.user;
   return body;
+}
+
+/** A whole `text_completion` body as canonical events, each choice's `logprobs` on its text. */
+export function textCompletionToEvents(body: unknown, provider: string): StreamEvent[] {
+  const events = completionToEvents(asChatShape(body, false), provider);
+  attachLogprobs(body, events, 0);
+  return events;
+}
+
+/** One `text_completion` stream chunk through the chat stream mapper, the chunk's `logprobs` on its text. */
+export function pushTextChunk(mapper: OpenAIStreamMapper, chunk: Json, out: StreamEvent[]): void {
+  const from = out.length;
+  mapper.push(asChatShape(chunk, true) as Json, out);
+  attachLogprobs(chunk, out, from);
+}
+
+/**
+ * Puts each choice's `logprobs` (OpenAI's object, untouched) on that
+ * choice's text event among `events[from..]`; logprobs without text (an
+ * empty token) get an empty text event before the choice's finish.
+ */
+function attachLogprobs(body: unknown, events: StreamEvent[], from: number): void {
+  const choices = (body as Json | null)?.choices;
+  if (!Array.isArray(choices)) return;
+  choices.forEach((raw: Json, position) => {
+    if (raw.logprobs == null) return;
+    const choice = typeof raw.index === 'number' ? raw.index : position;
+    const logprobs: PassThroughLogprobs = { format: 'openai-completions', value: raw.logprobs };
+    const at = (type: StreamEvent['type']) => events.findIndex((e, i) => i >= from && e.type === type && 'choice' in e && e.choice === choice);
+    const text = at('text');
+    if (text >= 0) {
+      events[text] = { ...(events[text] as Extract<StreamEvent, { type: 'text' }>), logprobs };
+      return;
+    }
+    const finish = at('finish');
+    events.splice(finish >= 0 ? finish : events.length, 0, { type: 'text', choice, text: '', logprobs });
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamL
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toOpenAIBody } from './map-request.js';
-import { asChatShape, toTextCompletionBody } from './map-text-completion.js';
+import { pushTextChunk, textCompletionToEvents, toTextCompletionBody } from './map-text-completion.js';
 import { completionToEvents } from './map-response.js';
 import { OpenAIStreamMapper } from './map-stream.js';
 
@@ -59,7 +59,7 @@ export class OpenAIProvider implements Provider {
     const exchange = this.#exchange(call);
     try {
       const answer = await exchange.json();
-      return completionToEvents(call.request.textCompletion === undefined ? answer : asChatShape(answer, false), this.name);
+      return call.request.textCompletion === undefined ? completionToEvents(answer, this.name) : textCompletionToEvents(answer, this.name);
     } catch (error) {
       throw this.#secrets.scrub(error);
     } finally {
@@ -140,7 +140,8 @@ function mapGroup(group: readonly ServerSentEvent[], mapper: OpenAIStreamMapper,
       try { chunk = JSON.parse(sse.data) as Record<string, unknown>; } catch {
         throw new LinguaError('upstream', `upstream provider '${provider}' sent a stream chunk that is not JSON`);
       }
-      mapper.push(text ? asChatShape(chunk, true) as Record<string, unknown> : chunk, out);
+      if (text) pushTextChunk(mapper, chunk, out);
+      else mapper.push(chunk, out);
     } catch (error) {
       out.length = mapped; // the failing chunk's own events never went out
       return { error };
