@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { FakeResponses, sendError } from '../support/fake-responses.js';
+import { startLingua, type TestServer } from '../support/lingua.js';
+import { API_KEY } from '../support/openai-fixture.js';
+import { checkStream, postResponses, sseEvents, type Event } from './support.js';
+
+type Item = Record<string, any>;
+
+const weatherTool = { name: 'get_weather', description: 'The weather in a city.', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+
+describe('the openai-responses provider: Chat, Messages and Responses clients in front of a Responses upstream', () => {
+  let upstream: FakeResponses;
+  let server: TestServer;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+
+  before(async () => {
+    upstream = new FakeResponses();
+    server = await startLingua({
+      keys: [{ name: 'test', key: API_KEY }],
+      providers: [{ name: 'resp', type: 'openai-responses', base_url: await upstream.start(), api_key: 'upstream-secret-key', encrypted_reasoning: true }],
+      models: [{ name: 'r1', provider: 'resp', model: 'gpt-up' }],
+    });
+    openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: server.url, apiKey: API_KEY, maxRetries: 0 });
+  });
+  after(async () => {
+    await server.close();
+    await upstream.close();
+  });
+
+  test('chat.completions.create: a tool call, then the second turn with its result', async () => {
+    upstream.reply = {
+      output: [{ type: 'function_call', callId: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      usage: { input_tokens: 40, output_tokens: 12, cached_tokens: 8, reasoning_tokens: 3 },
+    };
+    const first = await openai.chat.completions.create({
+      model: 'r1',
+      messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Weather in Paris?' }],
+      tools: [{ type: 'function', function: weatherTool }],
+      tool_choice: 'auto',
+      max_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+    });
+    const sent = upstream.last;
+    assert.equal(sent.path, '/v1/responses');
+    assert.equal(sent.headers.authorization, 'Bearer upstream-secret-key');
+    assert.deepEqual(sent.body, {
+      model: 'gpt-up',
+      instructions: 'You are terse.',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] }],
+      stream: true,
+      store: false,
+      max_output_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+      tools: [{ type: 'function', ...weatherTool, strict: false }],
+      tool_choice: 'auto',
+      include: ['reasoning.encrypted_content'],
+    });
+    const choice = first.choices[0]!;
+    assert.equal(choice.finish_reason, 'tool_calls');
+    assert.deepEqual(choice.message.tool_calls, [{ id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
+    assert.equal(first.model, 'r1');
+    assert.equal(first.usage?.prompt_tokens, 40);
+    assert.equal(first.usage?.completion_tokens, 12);
+    assert.equal(first.usage?.prompt_tokens_details?.cached_tokens, 8);
+    assert.equal(first.usage?.completion_tokens_details?.reasoning_tokens, 3);
+
+    upstream.reply = { output: [{ type: 'message', text: 'Sunny, 21 °C.' }], usage: { input_tokens: 60, output_tokens: 6 } };
+    const second = await openai.chat.completions.create({
+      model: 'r1',
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'Weather in Paris?' },
+        choice.message,
+        { role: 'tool', tool_call_id: 'call_w1', content: '{"sky":"sunny","c":21}' },
+      ],
+      tools: [{ type: 'function', function: weatherTool }],
+    });
+    assert.deepEqual(upstream.last.body.input, [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] },
+      { type: 'function_call', call_id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call_output', call_id: 'call_w1', output: '{"sky":"sunny","c":21}' },
+    ]);
+    assert.equal(second.choices[0]!.message.content, 'Sunny, 21 °C.');
+    assert.equal(second.choices[0]!.finish_reason, 'stop');
+  });
+
+  test('chat.completions stream: reasoning summary and text deltas, a length finish, usage last', async () => {
+    upstream.reply = {
+      output: [{ type: 'reasoning', summary: ['Think first.', 'Then answer.'] }, { type: 'message', text: 'The answer is forty-two' }],
+      incomplete: 'max_output_tokens',
+      usage: { input_tokens: 15, output_tokens: 30, reasoning_tokens: 20 },
+      chunkSize: 5,
+    };
+    const stream = await openai.chat.completions.create({
+      model: 'r1',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Why?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } }] }],
+      reasoning_effort: 'high',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let reasoning = '';
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined | null;
+    for await (const chunk of stream) {
+      const c = chunk.choices[0];
+      text += c?.delta.content ?? '';
+      reasoning += (c?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+      finish = c?.finish_reason ?? finish;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(text, 'The answer is forty-two');
+    assert.equal(reasoning, 'Think first.\n\nThen answer.');
+    assert.equal(finish, 'length');
+    assert.equal(usage?.completion_tokens_details?.reasoning_tokens, 20);
+    assert.equal(usage?.total_tokens, 45);
+    const body = upstream.last.body;
+    assert.deepEqual(body.input, [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Why?' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'low' }] }]);
+    assert.deepEqual(body.reasoning, { effort: 'high', summary: 'auto' });
+    assert.equal(body.stream, true);
+  });
+
+  test('messages.create: thinking with the encrypted reasoning as its signature, a tool use, and the second turn gives both back', async () => {
+    upstream.reply = {
+      output: [
+        { type: 'reasoning', summary: ['Need the weather tool.'], encrypted: 'gAAAA-encrypted-1' },
+        { type: 'function_call', callId: 'call_a1', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+      ],
+      usage: { input_tokens: 30, output_tokens: 10 },
+    };
+    const tools = [{ name: weatherTool.name, description: weatherTool.description, input_schema: weatherTool.parameters as Anthropic.Tool.InputSchema }];
+    const first = await anthropic.messages.create({
+      model: 'r1', max_tokens: 4000, system: 'Use tools.',
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      tools, tool_choice: { type: 'tool', name: 'get_weather' },
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+    });
+    const sent = upstream.last.body;
+    assert.equal(sent.instructions, 'Use tools.');
+    assert.deepEqual(sent.tool_choice, { type: 'function', name: 'get_weather' });
+    assert.deepEqual(sent.reasoning, { effort: 'low', summary: 'auto' });
+    assert.equal(sent.max_output_tokens, 4000);
+    assert.equal(first.stop_reason, 'tool_use');
+    assert.deepEqual(first.content, [
+      { type: 'thinking', thinking: 'Need the weather tool.', signature: 'gAAAA-encrypted-1' },
+      { type: 'tool_use', id: 'call_a1', name: 'get_weather', input: { city: 'Oslo' } },
+    ]);
+    assert.equal(first.usage.input_tokens, 30);
+    assert.equal(first.usage.output_tokens, 10);
+
+    upstream.reply = { output: [{ type: 'message', text: 'Cold.' }], usage: { input_tokens: 50, output_tokens: 2 } };
+    const second = await anthropic.messages.create({
+      model: 'r1', max_tokens: 500, system: 'Use tools.', tools,
+      messages: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        { role: 'assistant', content: first.content as Anthropic.ContentBlockParam[] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_a1', content: [{ type: 'text', text: '-5 °C' }] }] },
+      ],
+    });
+    assert.deepEqual(upstream.last.body.input, [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in Oslo?' }] },
+      { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Need the weather tool.' }], encrypted_content: 'gAAAA-encrypted-1' },
+      { type: 'function_call', call_id: 'call_a1', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+      { type: 'function_call_output', call_id: 'call_a1', output: '-5 °C' },
+    ]);
+    assert.equal(second.content.length, 1);
+    assert.equal((second.content[0] as Anthropic.TextBlock).text, 'Cold.');
+    assert.equal(second.stop_reason, 'end_turn');
+  });
+
+  test('messages stream: text deltas, the final message and its usage', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'Streaming to an Anthropic client.' }], usage: { input_tokens: 11, output_tokens: 7 }, chunkSize: 6 };
+    const stream = anthropic.messages.stream({ model: 'r1', max_tokens: 64, messages: [{ role: 'user', content: 'Go' }] });
+    let text = '';
+    stream.on('text', (delta) => { text += delta; });
+    const final = await stream.finalMessage();
+    assert.equal(text, 'Streaming to an Anthropic client.');
+    assert.equal(final.stop_reason, 'end_turn');
+    assert.equal(final.usage.output_tokens, 7);
+    assert.equal(upstream.last.body.stream, true);
+  });
+
+  test('responses.create and responses.stream against the Responses upstream', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'Hi from upstream.' }], usage: { input_tokens: 5, output_tokens: 4 } };
+    const r = await openai.responses.create({ model: 'r1', instructions: 'Be kind.', input: 'Hello', max_output_tokens: 32, store: false });
+    assert.equal(r.output_text, 'Hi from upstream.');
+    assert.equal(r.status, 'completed');
+    assert.equal(r.usage?.total_tokens, 9);
+    assert.equal(upstream.last.body.instructions, 'Be kind.');
+    assert.deepEqual(upstream.last.body.input, [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hello' }] }]);
+
+    upstream.reply = {
+      output: [{ type: 'function_call', callId: 'call_r1', name: 'get_weather', arguments: '{"city":"Rome"}' }],
+      usage: { input_tokens: 8, output_tokens: 5 },
+    };
+    const stream = openai.responses.stream({ model: 'r1', input: 'Rome?', tools: [{ type: 'function', ...weatherTool, strict: true }] });
+    const types: string[] = [];
+    for await (const e of stream) types.push(e.type);
+    const final = await stream.finalResponse();
+    assert.equal(types.at(-1), 'response.completed');
+    const call = final.output[0] as { type: string; call_id: string; name: string; arguments: string };
+    assert.deepEqual([call.type, call.call_id, call.name, call.arguments], ['function_call', 'call_r1', 'get_weather', '{"city":"Rome"}']);
+    // The client's strict tool stays strict.
+    assert.equal((upstream.last.body.tools as Item[])[0]!.strict, true);
+  });
+
+  test('a 429 from the upstream is a rate limit in the caller\'s shape', async (t) => {
+    upstream.handler = (_req, res) => sendError(res, 429, 'Rate limit reached for gpt-up.', 'rate_limit_exceeded', 'requests');
+    t.after(() => { upstream.handler = undefined; });
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }] }), (e: unknown) => {
+      assert.ok(e instanceof OpenAI.RateLimitError);
+      assert.equal(e.status, 429);
+      return true;
+    });
+    await assert.rejects(anthropic.messages.create({ model: 'r1', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.RateLimitError);
+      assert.equal((e.error as { error: { type: string } }).error.type, 'rate_limit_error');
+      return true;
+    });
+  });
+
+  test('a 400 context_length_exceeded keeps its code and status for each protocol', async (t) => {
+    upstream.handler = (_req, res) => sendError(res, 400, "This model's maximum context length is 128000 tokens.", 'context_length_exceeded', 'invalid_request_error', 'input');
+    t.after(() => { upstream.handler = undefined; });
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'long' }] }), (e: unknown) => {
+      assert.ok(e instanceof OpenAI.BadRequestError);
+      assert.equal(e.code, 'context_length_exceeded');
+      assert.match(e.message, /maximum context length/);
+      return true;
+    });
+    await assert.rejects(anthropic.messages.create({ model: 'r1', max_tokens: 10, messages: [{ role: 'user', content: 'long' }] }), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.BadRequestError);
+      assert.equal((e.error as { error: { type: string } }).error.type, 'invalid_request_error');
+      return true;
+    });
+  });
+
+  test('response.failed mid-stream ends each client\'s stream with an error after what came before', async () => {
+    upstream.reply = {
+      output: [{ type: 'message', text: 'Partial answer' }, { type: 'message', text: 'never sent' }],
+      failAfter: { items: 1, code: 'server_error', message: 'The model crashed.' },
+    };
+    const stream = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], stream: true });
+    let text = '';
+    await assert.rejects(async () => { for await (const c of stream) text += c.choices[0]?.delta.content ?? ''; }, /The model crashed/);
+    assert.equal(text, 'Partial answer');
+
+    const res = await postResponses(server, { model: 'r1', input: 'x', stream: true });
+    assert.equal(res.status, 200);
+    const events = sseEvents(res.text);
+    const final = checkStream(events);
+    assert.equal(final.status, 'failed');
+    assert.match(final.error.message, /The model crashed/);
+    assert.equal(events.filter((e: Event) => e.type === 'response.output_text.delta').map((e: Event) => e.delta).join(''), 'Partial answer');
+
+    const messages = anthropic.messages.stream({ model: 'r1', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+    await assert.rejects(messages.finalMessage(), /The model crashed/);
+  });
+
+  test('response.failed before any output is the error\'s own status (a rate limit: 429)', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'never' }], failAfter: { items: 0, code: 'rate_limit_exceeded', message: 'Slow down.' } };
+    const res = await postResponses(server, { model: 'r1', input: 'x', stream: true });
+    assert.equal(res.status, 429, res.text);
+    assert.equal(JSON.parse(res.text).error.code, 'rate_limit_exceeded');
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }] }), OpenAI.RateLimitError);
+  });
+
+  test('a parameter the Responses API has no field for is a 400 naming it, and nothing goes upstream', async () => {
+    const before = upstream.requests.length;
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], stop: ['END'] }), (e: unknown) => {
+      assert.ok(e instanceof OpenAI.BadRequestError);
+      assert.equal(e.param, 'stop');
+      return true;
+    });
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], n: 2 }), (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === 'n');
+    assert.equal(upstream.requests.length, before);
+  });
+});
