@@ -211,6 +211,38 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     assert.equal((upstream.last.body.tools as Item[])[0]!.strict, true);
   });
 
+  test('a Responses client gets the upstream\'s encrypted reasoning back to it on its next turn (sealed by Lingua in between)', async () => {
+    upstream.reply = {
+      output: [{ type: 'reasoning', summary: ['Plan.'], encrypted: 'gAAAA-encrypted-r' }, { type: 'message', text: 'Step one.' }],
+      usage: { input_tokens: 10, output_tokens: 20, reasoning_tokens: 12 },
+    };
+    const first = await openai.responses.create({ model: 'r1', input: 'Go', store: false, include: ['reasoning.encrypted_content'], reasoning: { effort: 'medium' } });
+    const reasoning = first.output.find((i) => i.type === 'reasoning') as { encrypted_content?: string | null; summary: unknown[] } | undefined;
+    assert.ok(reasoning?.encrypted_content, 'the reasoning item carries encrypted content');
+    assert.equal(first.usage?.output_tokens_details.reasoning_tokens, 12);
+
+    upstream.reply = { output: [{ type: 'message', text: 'Step two.' }], usage: { input_tokens: 30, output_tokens: 3 } };
+    await openai.responses.create({
+      model: 'r1', store: false, include: ['reasoning.encrypted_content'],
+      input: [{ role: 'user', content: 'Go' }, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { role: 'user', content: 'Next' }],
+    });
+    const input = upstream.last.body.input as Item[];
+    assert.deepEqual(input.find((i) => i.type === 'reasoning'), { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan.' }], encrypted_content: 'gAAAA-encrypted-r' });
+    assert.deepEqual(input.map((i) => i.type), ['message', 'reasoning', 'message', 'message']);
+  });
+
+  test('each call\'s usage record holds the upstream\'s counts from response.completed', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'Counted.' }], usage: { input_tokens: 123, output_tokens: 45, cached_tokens: 100, reasoning_tokens: 7 } };
+    const stream = openai.responses.stream({ model: 'r1', input: 'count me' });
+    for await (const _ of stream) { /* read to the end */ }
+    const storage = server.lingua.platform.storage;
+    await storage.ledger.flush();
+    const { rows } = await storage.usage.requests({ limit: 100 });
+    const record = rows.find((r) => r.inputTokens === 123);
+    assert.ok(record, 'a record with the upstream\'s input count');
+    assert.deepEqual([record.cachedInputTokens, record.outputTokens, record.reasoningTokens, record.provider, record.upstreamModel], [100, 45, 7, 'resp', 'gpt-up']);
+  });
+
   test('a 429 from the upstream is a rate limit in the caller\'s shape', async (t) => {
     upstream.handler = (_req, res) => sendError(res, 429, 'Rate limit reached for gpt-up.', 'rate_limit_exceeded', 'requests');
     t.after(() => { upstream.handler = undefined; });
