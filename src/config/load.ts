@@ -3,14 +3,12 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 import { formatPath } from '../lib/format-path.js';
+import { ConfigError } from './config-error.js';
+import { didYouMean } from './did-you-mean.js';
+import { interpolate } from './interpolate.js';
+import { knownKeys, schemasAt } from './schema-walk.js';
 
-/** A config that cannot be used; the message names the field. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Reads, interpolates and validates a YAML config file. */
 export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
@@ -36,9 +34,9 @@ export async function readConfigFile(file: string): Promise<unknown> {
 
 /** Validates a config object (after `${VAR}` interpolation). */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, source = 'config'): Config {
-  const interpolated = interpolate(raw, env, []);
-  const result = configSchema.safeParse(withEnvDefaults(interpolated, env));
-  if (!result.success) throw new ConfigError(`${source}: ${describe(result.error)}`);
+  const input = withEnvDefaults(interpolate(raw, env, configSchema), env);
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(`${source}: ${describe(result.error, input)}`);
   return result.data;
 }
 
@@ -51,26 +49,15 @@ function withEnvDefaults(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   return config;
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.message}`).join('; ');
+function describe(error: z.ZodError, input: unknown): string {
+  return error.issues.map((i) => `${formatPath(i.path) || '(top level)'}: ${i.code === 'unrecognized_keys' ? unknownKeys(i.keys, i.path, input) : i.message}`).join('; ');
 }
 
-/**
- * Replaces `${NAME}` and `${NAME:-default}` in every string value. An unset
- * variable without a default is an error naming the field that used it.
- */
-function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[]): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
-      const v = env[name];
-      if (v !== undefined && v !== '') return v;
-      if (fallback !== undefined) return fallback;
-      throw new ConfigError(`${formatPath(path)}: environment variable ${name} is not set`);
-    });
-  }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, [...path, i]));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...path, k])]));
-  }
-  return value;
+/** Keys the schema does not know at `path`, each with the known key it is likely a typo of (`base_ulr` → `base_url`). */
+function unknownKeys(keys: readonly string[], path: readonly PropertyKey[], input: unknown): string {
+  const known = knownKeys(schemasAt(configSchema, path, input));
+  return keys.map((key) => {
+    const near = didYouMean(key, known);
+    return `unknown key '${key}'${near === undefined ? '' : ` (did you mean '${near}'?)`}`;
+  }).join(', ');
 }

@@ -66,6 +66,8 @@ const modelSchema = z.object({
   context_length: z.int().min(1).optional(),
   /** The most output tokens a request may ask for: a budget reserves this much when a request names no `max_tokens`. */
   max_output_tokens: z.int().min(1).optional(),
+  /** An embedding model (served at POST /v1/embeddings, refused for chat); default: what its provider loads (docs/embeddings.md). */
+  embedding: z.boolean().optional(),
   /** Limits each key has on this model (beside its own and its account's). */
   limits: z.object({ rpm: limitFields.rpm, tpm: limitFields.tpm, max_concurrency: limitFields.max_concurrency }).strict().optional(),
   /** `targets`, `strategy`, `fallbacks`, `context_fallbacks`, `max_retries`, `retry_budget_s`, `cooldown`: docs/routing.md. */

@@ -47,7 +47,7 @@ export class RequestMetrics implements RequestObserver {
   readonly #usage = new Map<string, Map<string, UsageSeries>>();
 
   finished(ex: Exchange): void {
-    const model = ex.model?.name ?? (ex.request === undefined ? NO_MODEL : UNKNOWN_MODEL);
+    const model = ex.model?.name ?? (ex.request === undefined && ex.embed === undefined ? NO_MODEL : UNKNOWN_MODEL);
     const provider = ex.target?.provider.name ?? NO_PROVIDER;
     const series = this.#series(ex.endpoint, model, provider);
     const status = ex.status;
@@ -55,7 +55,7 @@ export class RequestMetrics implements RequestObserver {
     series.duration.observe(ex.elapsedMs() / 1000);
     if (ex.ttftMs !== undefined) series.ttft.observe(ex.ttftMs / 1000);
     const usage = ex.usage;
-    if (ex.endpoint.kind !== 'generate' || usage === undefined) return;
+    if ((ex.endpoint.kind !== 'generate' && ex.endpoint.kind !== 'embed') || usage === undefined) return;
     if (usage.inputTokens === 0 && usage.outputTokens === 0 && ex.cost === 0) return;
     const u = this.#usageOf(model, ex.caller?.keyId ?? ANONYMOUS);
     u.inputTokens += usage.inputTokens;

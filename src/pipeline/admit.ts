@@ -24,14 +24,24 @@ export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
  * (429 `insufficient_quota`, naming the budget and when it resets). What
  * is held is let go by `settle`, on every path.
  */
-export async function admit(ctx: PipelineContext, protocol: ChatProtocol, ex: Exchange, request: ChatRequest, model: ModelEntry): Promise<void> {
+export function admit(ctx: PipelineContext, protocol: ChatProtocol, ex: Exchange, request: ChatRequest, model: ModelEntry): Promise<void> | undefined {
+  if (unlimited(ex, model)) return undefined;
+  return admitTokens(ctx, protocol, ex, model, estimateInputTokens(request), request.maxTokens ?? model.maxOutputTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS);
+}
+
+/** No limit and no budget applies to the caller on this model: nothing to estimate or hold. */
+export function unlimited(ex: Exchange, model: ModelEntry): boolean {
+  const caller = ex.caller!;
+  return caller.limits.length === 0 && caller.budgets.length === 0 && (model.limits === undefined || caller.keyId === undefined);
+}
+
+/** `admit` for a request of `input` estimated input tokens and at most `output` output tokens (an embedding: none). */
+export async function admitTokens(ctx: PipelineContext, protocol: ChatProtocol, ex: Exchange, model: ModelEntry, input: number, output: number): Promise<void> {
   const caller = ex.caller!;
   const scopes = model.limits === undefined || caller.keyId === undefined ? caller.limits : [...caller.limits, modelScope(caller.keyId, model)];
   const { budgets } = caller;
   if (scopes.length === 0 && budgets.length === 0) return;
 
-  const input = estimateInputTokens(request);
-  const output = request.maxTokens ?? model.maxOutputTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
   // Started together: on Redis they share one auto-pipelined connection, so both go out in one round trip.
   const [admission, outcome] = await Promise.all([
     scopes.length === 0 ? undefined : ctx.limiter.admit(scopes, { estimatedTokens: input + output }),

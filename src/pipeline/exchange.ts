@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChatRequest, LinguaError, Usage } from '../canonical/index.js';
+import type { ChatRequest, EmbedRequest, LinguaError, Usage } from '../canonical/index.js';
 import type { Caller } from '../auth/caller.js';
 import { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
@@ -26,6 +26,8 @@ export class Exchange {
 
   caller: Caller | undefined;
   request: ChatRequest | undefined;
+  /** An embeddings request (the `embed` endpoint), in place of `request`. */
+  embed: EmbedRequest | undefined;
   model: ModelEntry | undefined;
   /** The deployment that served (the last one tried) and how many were tried. */
   target: Deployment | undefined;

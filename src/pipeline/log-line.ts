@@ -11,7 +11,7 @@ export function logLine(ex: Exchange): void {
     reqId: ex.requestId,
     endpoint: ex.endpoint.name,
     key: ex.caller?.keyId,
-    model: ex.request?.model ?? ex.model?.name,
+    model: ex.request?.model ?? ex.embed?.model ?? ex.model?.name,
     provider: ex.target?.provider.name,
     upstream_model: ex.target?.upstreamModel,
     attempts: ex.attempts === 0 ? undefined : ex.attempts,

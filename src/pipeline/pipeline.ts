@@ -3,11 +3,13 @@ import { admit } from './admit.js';
 import { authorize } from './authorize.js';
 import type { PipelineContext } from './context.js';
 import { countTokens } from './count-tokens.js';
+import { embed } from './embed.js';
 import type { Exchange } from './exchange.js';
 import { generate } from './generate.js';
 import { identify } from './identify.js';
 import { listModels } from './list-models.js';
 import { logLine } from './log-line.js';
+import { checkModelKind } from './model-kind.js';
 import { asLinguaError, sendError } from './send.js';
 import { settle } from './settle.js';
 
@@ -16,7 +18,7 @@ import { settle } from './settle.js';
  *
  *   identify the caller (401) → decode (400) → authorize the model (404, 403)
  *   → admit: limits and budget (429) → serve (the endpoint's kind)
- *   → settle and record (generating endpoints) → log
+ *   → settle and record (generating and embedding endpoints) → log
  *
  * A stage is a small function of its own file, given the context and the
  * exchange; this is the one place a new stage is added. `body` is the parsed
@@ -35,6 +37,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
       case 'generate': {
         const request = ex.request = endpoint.protocol.decode(body);
         const model = ex.model = authorize(ctx, ex.caller, request.model);
+        checkModelKind(model, false);
         ctx.paramRanges.check(model.name, request);
         await admit(ctx, endpoint.protocol, ex, request, model);
         await generate(ctx, endpoint.protocol, ex, request, model);
@@ -45,6 +48,9 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
         break;
       case 'models':
         listModels(ctx, endpoint, ex);
+        break;
+      case 'embed':
+        await embed(ctx, endpoint, ex, body);
         break;
     }
   } catch (error) {
@@ -57,7 +63,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
     }
   } finally {
     ctx.inflight.delete(ex.abort);
-    if (endpoint.kind === 'generate') settle(ctx, ex);
+    if (endpoint.kind === 'generate' || endpoint.kind === 'embed') settle(ctx, ex);
     ctx.metrics.finished(ex);
     logLine(ex);
   }

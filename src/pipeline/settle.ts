@@ -2,10 +2,11 @@ import type { Usage } from '../canonical/index.js';
 import { estimateInputTokens } from '../lib/estimate-tokens.js';
 import type { UsageRecord } from '../storage/index.js';
 import type { PipelineContext } from './context.js';
+import { estimateEmbedTokens } from './embed.js';
 import type { Exchange } from './exchange.js';
 
 /**
- * The last stage of a generating request, on every path (refusals, client
+ * The last stage of a generating or embedding request, on every path (refusals, client
  * aborts and failures included): releases its rate-limit lease with the
  * real token count, settles its budget reservation with the real cost
  * (what a failed or aborted call used, maybe nothing), and hands its one
@@ -45,7 +46,7 @@ export function settle(ctx: PipelineContext, ex: Exchange): void {
     latencyMs: Math.round(ex.elapsedMs()),
     ttftMs: ex.ttftMs === undefined ? null : Math.round(ex.ttftMs),
     attempts: ex.attempts,
-    user: request?.user ?? null,
+    user: request?.user ?? ex.embed?.user ?? null,
   };
   ex.usage = usage;
   ex.usageEstimated = estimated;
@@ -60,6 +61,7 @@ export function settle(ctx: PipelineContext, ex: Exchange): void {
  */
 function finalUsage(ex: Exchange): { usage: Usage; estimated: boolean } {
   if (ex.usage !== undefined) return { usage: ex.usage, estimated: false };
+  if (ex.attempts > 0 && ex.embed !== undefined) return { usage: { inputTokens: estimateEmbedTokens(ex.embed), outputTokens: 0 }, estimated: true };
   if (ex.attempts === 0 || ex.request === undefined) return { usage: { inputTokens: 0, outputTokens: 0 }, estimated: false };
   return {
     usage: { inputTokens: estimateInputTokens(ex.request), outputTokens: Math.ceil(ex.outputChars / 4) },

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ChatRequest, ChatResult, LinguaError, StreamEvent } from '../canonical/index.js';
+import type { ChatRequest, ChatResult, EmbedRequest, EmbedResult, LinguaError, StreamEvent } from '../canonical/index.js';
 
 /**
  * What a wire protocol implements, and the endpoints it offers. The request
@@ -123,4 +123,12 @@ export interface ModelsEndpoint extends EndpointBase {
   encodeOne(model: ModelInfo): unknown;
 }
 
-export type Endpoint = GenerateEndpoint | CountTokensEndpoint | ModelsEndpoint;
+/** Embeds texts or token arrays: metered, limited and recorded like `generate`. */
+export interface EmbedEndpoint extends EndpointBase {
+  kind: 'embed';
+  decode(body: unknown): EmbedRequest;
+  /** The answer; its `model` is the public name the request asked for. */
+  encode(result: Required<EmbedResult>, request: EmbedRequest): unknown;
+}
+
+export type Endpoint = GenerateEndpoint | CountTokensEndpoint | ModelsEndpoint | EmbedEndpoint;

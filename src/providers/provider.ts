@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChatRequest, EventBatches, EventStream } from '../canonical/index.js';
+import type { ChatRequest, EmbedRequest, EmbedResult, EventBatches, EventStream } from '../canonical/index.js';
 import type { AbortWatch } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -19,6 +19,11 @@ export interface ProviderCall {
    * `signal`, which may then be built only when read.
    */
   abort?: AbortWatch;
+}
+
+/** One embeddings call asked of a provider: as a ProviderCall, with an EmbedRequest. */
+export interface EmbedCall extends Omit<ProviderCall, 'request'> {
+  request: EmbedRequest;
 }
 
 /**
@@ -41,6 +46,20 @@ export interface Provider {
    * callers then estimate.
    */
   countTokens?(request: ChatRequest, model: string, signal: AbortSignal): Promise<number | undefined>;
+  /**
+   * Its first event carries the input tokens it was charged
+   * (`opening.inputTokens`, Anthropic's `message_start`): a stream that must
+   * report them first waits for that event instead of calling `countTokens`.
+   */
+  readonly opensWithInputTokens?: boolean;
+  /** The vectors of an embeddings request; absent: the provider serves no embeddings. */
+  embed?(call: EmbedCall): Promise<EmbedResult>;
+  /**
+   * The kind of model it serves: `chat` (when absent), `embedding` (a local
+   * embedding model: chat is refused), or `any` (an upstream that serves
+   * both: each model's `embedding: true` says which it is).
+   */
+  readonly modelKind?: 'chat' | 'embedding' | 'any';
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
   /** Whether it can serve now (`/health/ready`); absent: always, as far as Lingua can tell without a call. */

@@ -3,7 +3,7 @@ import type { AbortSource } from '../lib/abort-source.js';
 import type { ProviderCall } from '../providers/provider.js';
 import { asLinguaError } from './as-lingua-error.js';
 import type { Deployment } from './model-entry.js';
-import type { Failure, RouteRun, RouteServices } from './route-run.js';
+import type { Failure, RouteRequest, RouteRun, RouteServices } from './route-run.js';
 
 /** Told of each deployment a request is tried on (the usage record's target and attempts). */
 export interface AttemptTrace {
@@ -46,7 +46,7 @@ async function collect(batches: EventBatches): Promise<readonly StreamEvent[]> {
 }
 
 /** Starts an attempt: traced, counted; true when it counts as in flight (`end` then uncounts it). */
-function begin(d: Deployment, trace: AttemptTrace | undefined): boolean {
+function beginAttempt(d: Deployment, trace: AttemptTrace | undefined): boolean {
   trace?.attempt(d);
   d.health.attempts++;
   if (!d.health.countsInflight) return false;
@@ -54,7 +54,7 @@ function begin(d: Deployment, trace: AttemptTrace | undefined): boolean {
   return true;
 }
 
-function end(d: Deployment, counted: boolean): void {
+function endAttempt(d: Deployment, counted: boolean): void {
   if (counted) d.health.inflight--;
 }
 
@@ -62,7 +62,7 @@ function end(d: Deployment, counted: boolean): void {
 export async function* retryingBatches(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): EventBatches {
   for (;;) {
     const { d, probe } = await run.next(failure);
-    const counted = begin(d, trace);
+    const counted = beginAttempt(d, trace);
     const t0 = performance.now();
     let started = false;
     try {
@@ -82,26 +82,34 @@ export async function* retryingBatches(run: RouteRun, s: RouteServices, trace: A
       if (started) throw e;
       failure = { d, error: e, probe };
     } finally {
-      end(d, counted);
+      endAttempt(d, counted);
     }
   }
 }
 
 /** A non-streaming request's events, attempt after attempt, until one answers whole. */
-export async function retryingWhole(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): Promise<readonly StreamEvent[]> {
+export function retryingWhole(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): Promise<readonly StreamEvent[]> {
+  return retryingCall(run, s, trace, (d) => readWhole(deploymentBatches(d, run.request, run.abort)), failure);
+}
+
+/**
+ * A call answered whole (a non-streaming chat, an embeddings request),
+ * attempt after attempt on the run's targets, until one succeeds.
+ */
+export async function retryingCall<T, R extends RouteRequest>(run: RouteRun<R>, s: RouteServices, trace: AttemptTrace | undefined, call: (d: Deployment) => Promise<T>, failure?: Failure): Promise<T> {
   for (;;) {
     const { d, probe } = await run.next(failure);
-    const counted = begin(d, trace);
+    const counted = beginAttempt(d, trace);
     const t0 = performance.now();
     try {
-      const events = await readWhole(deploymentBatches(d, run.request, run.abort));
+      const answer = await call(d);
       d.health.observe(performance.now() - t0, false);
       if (probe) await s.cooldowns.succeed(d.health.id);
-      return events;
+      return answer;
     } catch (error) {
       failure = { d, error: asLinguaError(error, s.logger), probe };
     } finally {
-      end(d, counted);
+      endAttempt(d, counted);
     }
   }
 }

@@ -58,6 +58,8 @@ export interface ModelEntry {
   maxOutputTokens?: number;
   /** Limits each key has on this model. */
   limits?: { rpm?: number; tpm?: number; maxConcurrency?: number };
+  /** An embedding model: served by POST /v1/embeddings only (chat is refused). */
+  embedding: boolean;
 }
 
 /**
@@ -84,7 +86,7 @@ export function buildModels(
     listings.set(m.name, listing + 1);
     let entry = entries.get(m.name);
     if (entry === undefined) {
-      entry = { name: m.name, ownedBy: m.owned_by, deployments: [], tiers: [], strategy: 'weighted', fallbacks: [], contextFallbacks: [], retry: retrySettings(routing, m), cooldown: cooldownPolicy(routing, m), counters: memory.counters(m.name) };
+      entry = { name: m.name, ownedBy: m.owned_by, deployments: [], tiers: [], strategy: 'weighted', fallbacks: [], contextFallbacks: [], retry: retrySettings(routing, m), cooldown: cooldownPolicy(routing, m), counters: memory.counters(m.name), embedding: isEmbedding(m, providers) };
       entries.set(m.name, entry);
     } else if (listing > 0) {
       if (m.max_retries !== undefined || m.retry_budget_s !== undefined) entry.retry = retrySettings(routing, m);
@@ -97,6 +99,7 @@ export function buildModels(
     for (const t of targets) {
       const provider = providers.get(t.provider);
       if (provider === undefined) throw new Error(`model '${m.name}': no provider '${t.provider}'`);
+      checkModelKind(m.name, entry.embedding, t.provider, provider);
       const upstreamModel = t.model ?? m.name;
       const health = memory.target(t.provider, upstreamModel);
       health.countsInflight = false;
@@ -124,6 +127,19 @@ export function buildModels(
     if (entry.deployments.length > 1) for (const d of entry.deployments) d.health.countsInflight = true;
   }
   return entries;
+}
+
+/** The model's `embedding`, else what its first target's provider loads. */
+function isEmbedding(m: ModelConfig, providers: ReadonlyMap<string, Provider>): boolean {
+  const first = m.targets?.[0]?.provider ?? m.provider;
+  return m.embedding ?? (first !== undefined && providers.get(first)?.modelKind === 'embedding');
+}
+
+/** Every target of a model serves its kind (chat or embeddings): a mismatch is a config error, not a 400 per request. */
+function checkModelKind(model: string, embedding: boolean, name: string, provider: Provider): void {
+  const kind = provider.modelKind ?? 'chat';
+  if (embedding && kind === 'chat') throw new Error(`model '${model}' is an embedding model, but provider '${name}' serves no embeddings`);
+  if (!embedding && kind === 'embedding') throw new Error(`model '${model}' is a chat model, but provider '${name}' loads an embedding model (set embedding: true on the model, or use another provider)`);
 }
 
 function retrySettings(routing: RoutingConfig, m: ModelConfig): RetrySettings {

@@ -1,4 +1,4 @@
-import { clientClosed, LinguaError, type ChatRequest } from '../canonical/index.js';
+import { clientClosed, LinguaError, type ChatRequest, type EmbedRequest } from '../canonical/index.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 import type { CooldownStore } from './cooldowns.js';
@@ -41,7 +41,10 @@ export interface Choice {
  * `context_fallbacks`). No attempt starts after `retry_budget_s` from the
  * first; a client that leaves stops everything at once.
  */
-export class RouteRun {
+/** What a run routes: a chat request, or an embeddings request. */
+export type RouteRequest = ChatRequest | EmbedRequest;
+
+export class RouteRun<R extends RouteRequest = ChatRequest> {
   readonly #s: RouteServices;
   readonly #primary: ModelEntry;
   readonly #start = performance.now();
@@ -60,11 +63,12 @@ export class RouteRun {
   #attempts = 0;
   #last: Failure | undefined;
 
-  constructor(services: RouteServices, primary: ModelEntry, readonly request: ChatRequest, readonly abort: AbortSource, fallbacks: readonly ModelEntry[] | undefined) {
+  constructor(services: RouteServices, primary: ModelEntry, readonly request: R, readonly abort: AbortSource, fallbacks: readonly ModelEntry[] | undefined) {
     this.#s = services;
     this.#primary = primary;
     this.#model = primary;
-    this.#stream = request.stream;
+    // An embeddings call is answered whole, like a non-streaming chat.
+    this.#stream = 'stream' in request && request.stream;
     this.#queue = fallbacks === undefined ? this.#entries(primary.fallbacks) : [...fallbacks];
   }
 

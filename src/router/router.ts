@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { flattenBatches, LinguaError, WholeAnswer, type ChatRequest, type EventBatches, type EventStream } from '../canonical/index.js';
+import { flattenBatches, LinguaError, WholeAnswer, type ChatRequest, type EmbedRequest, type EmbedResult, type EventBatches, type EventStream } from '../canonical/index.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
@@ -8,6 +8,7 @@ import type { Provider } from '../providers/provider.js';
 import { asLinguaError } from './as-lingua-error.js';
 import { deploymentBatches, FirstBatchWatch, readWhole, retryingBatches, retryingWhole, type AttemptTrace } from './attempts.js';
 import type { CooldownStore } from './cooldowns.js';
+import { retryingEmbed } from './embed-attempts.js';
 import { buildModels, type ModelEntry } from './model-entry.js';
 import { requestModels, type ModelPermission } from './request-models.js';
 import { RouteRun, type RouteServices } from './route-run.js';
@@ -105,6 +106,11 @@ export class Router {
         retryingWhole(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false })));
     }
     return new FirstBatchWatch(first, (error) => retryingBatches(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false }));
+  }
+
+  /** The vectors of an embeddings request, routed as a non-streaming chat is: balancing, retries, fallbacks, breakers. */
+  embed(entry: ModelEntry, request: EmbedRequest, abort: AbortSource, trace?: RouteTrace): Promise<EmbedResult> {
+    return retryingEmbed(new RouteRun(this.#services, entry, request, abort, undefined), this.#services, trace);
   }
 
   /** Each model's targets with their health, figures and counters (this instance's). */

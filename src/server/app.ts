@@ -20,6 +20,7 @@ import { envelopeEndpoints } from '../protocols/envelope/endpoints.js';
 import { openAIEndpoints } from '../protocols/openai/endpoints.js';
 import { responsesEndpoints } from '../protocols/responses/endpoints.js';
 import { completionsEndpoints } from '../protocols/completions/protocol.js';
+import { embeddingsEndpoints } from '../protocols/embeddings/endpoints.js';
 import type { Provider } from '../providers/provider.js';
 import { LiveConfig, type ReloadOutcome } from '../reload/live-config.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -29,7 +30,7 @@ import { fromFastify, protocolForPath } from './protocol-errors.js';
 import { requestIdHeaderFor, requestIdOf } from './request-id.js';
 
 /** Every endpoint a caller uses: served by the pipeline, ahead of Fastify. */
-const endpoints: readonly Endpoint[] = [...openAIEndpoints, ...completionsEndpoints, ...responsesEndpoints, ...anthropicEndpoints, ...envelopeEndpoints];
+const endpoints: readonly Endpoint[] = [...openAIEndpoints, ...completionsEndpoints, ...embeddingsEndpoints, ...responsesEndpoints, ...anthropicEndpoints, ...envelopeEndpoints];
 
 export interface Lingua {
   app: FastifyInstance;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { invalidRequest } from '../../canonical/index.js';
+import { invalidRequest, type EmbedRequest } from '../../canonical/index.js';
 import { validationError } from '../../lib/validation-error.js';
-import type { EmbedRequest } from './embed-request.js';
 
 /** OpenAI's bound: at most 2048 inputs per request. */
 const MAX_INPUTS = 2048;
@@ -35,7 +34,8 @@ export function decodeEmbeddingsRequest(body: unknown): EmbedRequest {
     : isStrings(r.input) ? { kind: 'text', texts: r.input }
     : isTokens(r.input) ? { kind: 'tokens', tokens: [r.input] }
     : { kind: 'tokens', tokens: r.input };
-  const request: EmbedRequest = { model: r.model, input, encodingFormat: r.encoding_format ?? 'float' };
+  const single = typeof r.input === 'string' || isTokens(r.input);
+  const request: EmbedRequest = { model: r.model, input, single, encodingFormat: r.encoding_format ?? 'float' };
   if (r.dimensions !== undefined) request.dimensions = r.dimensions;
   if (r.user !== undefined) request.user = r.user;
   return request;

@@ -1,4 +1,4 @@
-import type { EmbedResult } from './embed-request.js';
+import type { EmbedResult } from '../../canonical/index.js';
 
 /** A vector as OpenAI's base64: little-endian float32s. */
 export function base64Vector(vector: readonly number[]): string {
@@ -8,7 +8,7 @@ export function base64Vector(vector: readonly number[]): string {
 }
 
 /** The `list` of `embedding` objects OpenAI answers with. */
-export function encodeEmbeddings(result: EmbedResult, model: string, format: 'float' | 'base64') {
+export function encodeEmbeddings(result: Required<EmbedResult>, model: string, format: 'float' | 'base64') {
   return {
     object: 'list',
     data: result.vectors.map((v, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? base64Vector(v) : v })),

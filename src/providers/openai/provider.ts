@@ -1,9 +1,10 @@
 import type { Pool } from 'undici';
 import { z } from 'zod';
-import { flattenBatches, LinguaError, WholeAnswer, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
+import { flattenBatches, LinguaError, WholeAnswer, type EmbedResult, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
 import { watchSignal } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
-import type { Provider, ProviderCall, ProviderFactory, ProviderStats } from '../provider.js';
+import type { EmbedCall, Provider, ProviderCall, ProviderFactory, ProviderStats } from '../provider.js';
+import { fromEmbeddingsBody, toEmbeddingsBody } from './embeddings.js';
 import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
@@ -26,11 +27,14 @@ export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
 /** Any server that speaks OpenAI Chat Completions: vLLM, SGLang, Ollama, llama.cpp server, OpenAI… */
 export class OpenAIProvider implements Provider {
   readonly name: string;
+  /** Chat and embedding models alike: each model's `embedding: true` says which. */
+  readonly modelKind = 'any';
   readonly #config: OpenAIProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;
   /** Where text completions go: `completions` beside `chat/completions`. */
   readonly #completionsPath: string;
+  readonly #embeddingsPath: string;
   readonly #headers: Record<string, string>;
   readonly #secrets: UpstreamSecrets;
   readonly #limits: UpstreamLimits;
@@ -40,6 +44,7 @@ export class OpenAIProvider implements Provider {
     this.#config = config;
     ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions', config.connect_timeout_s));
     this.#completionsPath = this.#path.replace(/chat\/completions$/, 'completions');
+    this.#embeddingsPath = this.#path.replace(/chat\/completions$/, 'embeddings');
     this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
     this.#secrets = new UpstreamSecrets(this.#headers);
@@ -98,14 +103,31 @@ export class OpenAIProvider implements Provider {
     const body = text
       ? toTextCompletionBody(call.request, call.model)
       : toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
+    return this.#post(text ? this.#completionsPath : this.#path, body, call, call.request.stream);
+  }
+
+  /** The vectors of an embeddings request, from the upstream's `/embeddings` beside `chat/completions`. */
+  async embed(call: EmbedCall): Promise<EmbedResult> {
+    const exchange = this.#post(this.#embeddingsPath, toEmbeddingsBody(call.request, call.model), call, false);
+    try {
+      const { input } = call.request;
+      return fromEmbeddingsBody(await exchange.json(), input.kind === 'text' ? input.texts.length : input.tokens.length, this.name);
+    } catch (error) {
+      throw this.#secrets.scrub(error);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  #post(path: string, body: unknown, call: Pick<ProviderCall, 'abort' | 'signal'>, stream: boolean): UpstreamExchange {
     return new UpstreamExchange({
       provider: this.name,
       pool: this.#pool,
-      path: text ? this.#completionsPath : this.#path,
+      path,
       headers: this.#headers,
       body: JSON.stringify(body),
       abort: call.abort ?? watchSignal(call.signal),
-      stream: call.request.stream,
+      stream,
       timeoutS: this.#config.timeout_s,
       idleTimeoutS: this.#config.stream_idle_timeout_s,
       connectTimeoutS: this.#config.connect_timeout_s,
