@@ -184,7 +184,10 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     assert.equal(text, 'Streaming to an Anthropic client.');
     assert.equal(final.stop_reason, 'end_turn');
     assert.equal(final.usage.output_tokens, 7);
-    assert.equal(upstream.last.body.stream, true);
+    // The stream's message_start needs the input count: asked of /responses/input_tokens beside the call (a 404 here: estimated).
+    const paths = upstream.requests.slice(-2).map((r) => r.path).sort();
+    assert.deepEqual(paths, ['/v1/responses', '/v1/responses/input_tokens']);
+    assert.equal(upstream.requests.find((r) => r.path === '/v1/responses' && r.body.input !== undefined && JSON.stringify(r.body.input).includes('"Go"'))?.body.stream, true);
   });
 
   test('responses.create and responses.stream against the Responses upstream', async () => {
@@ -241,6 +244,36 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     const record = rows.find((r) => r.inputTokens === 123);
     assert.ok(record, 'a record with the upstream\'s input count');
     assert.deepEqual([record.cachedInputTokens, record.outputTokens, record.reasoningTokens, record.provider, record.upstreamModel], [100, 45, 7, 'resp', 'gpt-up']);
+  });
+
+  test('an upstream that answers the stream with the whole response as JSON still serves both kinds of client', async (t) => {
+    upstream.streaming = false;
+    t.after(() => { upstream.streaming = true; });
+    upstream.reply = {
+      output: [{ type: 'message', text: 'Whole answer.' }, { type: 'function_call', callId: 'call_j1', name: 'get_weather', arguments: '{"city":"Bern"}' }],
+      usage: { input_tokens: 4, output_tokens: 9 },
+    };
+    const whole = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: weatherTool }] });
+    assert.equal(whole.choices[0]!.message.content, 'Whole answer.');
+    assert.equal(whole.choices[0]!.message.tool_calls?.[0]?.id, 'call_j1');
+    assert.equal(whole.choices[0]!.finish_reason, 'tool_calls');
+    assert.equal(whole.usage?.total_tokens, 13);
+    const stream = anthropic.messages.stream({ model: 'r1', max_tokens: 64, messages: [{ role: 'user', content: 'x' }] });
+    const final = await stream.finalMessage();
+    assert.deepEqual(final.content.map((b) => b.type), ['text', 'tool_use']);
+  });
+
+  test('messages.countTokens asks the upstream\'s /responses/input_tokens; without one, Lingua estimates', async (t) => {
+    upstream.inputTokens = 321;
+    t.after(() => { upstream.inputTokens = undefined; });
+    const counted = await anthropic.messages.countTokens({ model: 'r1', system: 'Count.', messages: [{ role: 'user', content: 'How many tokens is this?' }] });
+    assert.equal(counted.input_tokens, 321);
+    const sent = upstream.last;
+    assert.equal(sent.path, '/v1/responses/input_tokens');
+    assert.deepEqual(sent.body, { model: 'gpt-up', instructions: 'Count.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'How many tokens is this?' }] }] });
+    upstream.inputTokens = undefined;
+    const estimated = await anthropic.messages.countTokens({ model: 'r1', messages: [{ role: 'user', content: 'How many tokens is this?' }] });
+    assert.ok(estimated.input_tokens > 0 && estimated.input_tokens !== 321, `an estimate: ${estimated.input_tokens}`);
   });
 
   test('a 429 from the upstream is a rate limit in the caller\'s shape', async (t) => {

@@ -34,19 +34,29 @@ type Json = Record<string, unknown>;
  * events OpenAI sends (response.created, response.in_progress, per item
  * output_item.added → its part and delta events → output_item.done, then
  * response.completed or response.incomplete carrying the whole response),
- * every event with its `event:` line and `sequence_number`. Records every
- * request; counts clients that went away early (`aborted`).
+ * every event with its `event:` line and `sequence_number`.
+ * `POST …/responses/input_tokens` answers `inputTokens`, or 404 when unset.
+ * Records every request; counts clients that went away early (`aborted`).
  */
 export class FakeResponses extends FakeUpstream {
   reply: FakeResponse = { output: [{ type: 'message', text: 'Hello from the fake Responses upstream.' }], usage: { input_tokens: 9, output_tokens: 7 } };
   /** When set, chooses the reply for each request (instead of `reply`). */
   replyFor: ((req: RecordedRequest) => FakeResponse) | undefined;
+  /** false: answer every request with the whole response, as a server that cannot stream does. */
+  streaming = true;
+  /** What `POST …/responses/input_tokens` answers; unset: 404, as on vLLM. */
+  inputTokens: number | undefined;
 
   protected answer(recorded: RecordedRequest, res: ServerResponse): void {
+    if (recorded.path.endsWith('/responses/input_tokens') && this.inputTokens !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'response.input_tokens', input_tokens: this.inputTokens }));
+      return;
+    }
     if (!recorded.path.endsWith('/responses')) return sendError(res, 404, 'Not found', 'not_found');
     const reply = this.replyFor?.(recorded) ?? this.reply;
     const response = new ResponseWriter(reply, recorded);
-    if (recorded.body.stream !== true) {
+    if (recorded.body.stream !== true || !this.streaming) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(response.whole()));
       return;

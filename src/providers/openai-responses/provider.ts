@@ -1,13 +1,15 @@
 import type { Pool } from 'undici';
 import { z } from 'zod';
-import { flattenBatches, LinguaError, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
-import { watchSignal } from '../../lib/abort-source.js';
+import { flattenBatches, LinguaError, type ChatRequest, type EventBatches, type EventStream, type StreamEvent } from '../../canonical/index.js';
+import { watchSignal, type AbortWatch } from '../../lib/abort-source.js';
 import type { ServerSentEvent } from '../../lib/sse-decoder.js';
 import type { Provider, ProviderCall, ProviderFactory, ProviderStats } from '../provider.js';
 import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
+import { toCountBody } from './count-body.js';
 import { toResponsesBody } from './map-request.js';
+import { responseToEvents } from './map-response.js';
 import { ResponsesStreamMapper } from './map-stream.js';
 
 export const openAIResponsesProviderSchema = z.object({
@@ -21,6 +23,8 @@ export const openAIResponsesProviderSchema = z.object({
    * OpenAI refuses it on models that do not reason.
    */
   encrypted_reasoning: z.boolean().default(false),
+  /** false: the upstream has no `/responses/input_tokens`; token counts are then estimated by the caller. */
+  count_tokens: z.boolean().default(true),
 });
 
 export type OpenAIResponsesProviderConfig = z.infer<typeof openAIResponsesProviderSchema>;
@@ -56,22 +60,14 @@ export class OpenAIResponsesProvider implements Provider {
   /** The events of each upstream read together. */
   async *batches(call: ProviderCall): EventBatches {
     const body = toResponsesBody(call.request, { model: call.model, encryptedReasoning: this.#config.encrypted_reasoning });
-    const exchange = new UpstreamExchange({
-      provider: this.name,
-      pool: this.#pool,
-      path: this.#path,
-      headers: this.#headers,
-      body: JSON.stringify(body),
-      abort: call.abort ?? watchSignal(call.signal),
-      stream: true,
-      timeoutS: this.#config.timeout_s,
-      idleTimeoutS: this.#config.stream_idle_timeout_s,
-      connectTimeoutS: this.#config.connect_timeout_s,
-      totalTimeoutS: this.#config.total_timeout_s,
-      limits: this.#limits,
-    });
+    const exchange = this.#exchange(this.#path, body, call.abort ?? watchSignal(call.signal), true);
     try {
-      await exchange.send();
+      const response = await exchange.send();
+      // A server that does not stream may answer with the whole response.
+      if (String(response.headers['content-type'] ?? '').includes('application/json')) {
+        yield responseToEvents(this.name, await exchange.json());
+        return;
+      }
       const mapper = new ResponsesStreamMapper(this.name);
       for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
@@ -87,6 +83,45 @@ export class OpenAIResponsesProvider implements Provider {
     } finally {
       exchange.close();
     }
+  }
+
+  /**
+   * The upstream's own count (`POST {base_url}/responses/input_tokens`, as
+   * OpenAI has it); undefined when it has no such endpoint (404/405: vLLM),
+   * or with `count_tokens: false`.
+   */
+  async countTokens(request: ChatRequest, model: string, signal: AbortSignal): Promise<number | undefined> {
+    if (!this.#config.count_tokens) return undefined;
+    const exchange = this.#exchange(`${this.#path}/input_tokens`, toCountBody(request, model), watchSignal(signal), false);
+    try {
+      const answer = await exchange.json() as { input_tokens?: unknown } | null;
+      if (typeof answer?.input_tokens !== 'number') {
+        throw new LinguaError('upstream', `upstream provider '${this.name}' answered input_tokens without input_tokens`);
+      }
+      return answer.input_tokens;
+    } catch (error) {
+      if (error instanceof LinguaError && (error.status === 404 || error.status === 405)) return undefined;
+      throw this.#secrets.scrub(error);
+    } finally {
+      exchange.close();
+    }
+  }
+
+  #exchange(path: string, body: Record<string, unknown>, abort: AbortWatch, stream: boolean): UpstreamExchange {
+    return new UpstreamExchange({
+      provider: this.name,
+      pool: this.#pool,
+      path,
+      headers: this.#headers,
+      body: JSON.stringify(body),
+      abort,
+      stream,
+      timeoutS: this.#config.timeout_s,
+      idleTimeoutS: this.#config.stream_idle_timeout_s,
+      connectTimeoutS: this.#config.connect_timeout_s,
+      totalTimeoutS: this.#config.total_timeout_s,
+      limits: this.#limits,
+    });
   }
 
   stats(): ProviderStats {

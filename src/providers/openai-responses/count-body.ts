@@ -1,0 +1,13 @@
+import type { ChatRequest } from '../../canonical/index.js';
+import { toResponsesBody } from './map-request.js';
+
+/** The fields of a Responses body that `POST /responses/input_tokens` takes: what the prompt is made of. */
+const countedFields = ['model', 'instructions', 'input', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text'] as const;
+
+/** The request as the body of the upstream's input-token count. */
+export function toCountBody(request: ChatRequest, model: string): Record<string, unknown> {
+  const body = toResponsesBody({ ...request, stream: false }, { model, encryptedReasoning: false });
+  const counted: Record<string, unknown> = {};
+  for (const key of countedFields) if (body[key] !== undefined) counted[key] = body[key];
+  return counted;
+}
