@@ -8,6 +8,7 @@ import type { ParamRanges } from '../params/param-ranges.js';
 import type { Router } from '../router/router.js';
 import type { SearchService } from '../search/search-service.js';
 import type { Exchange } from './exchange.js';
+import type { StateStore } from './caller-state.js';
 import type { StreamBounds } from './stream-response.js';
 
 /** What the pipeline's stages need from the running server; built once per server. */
@@ -33,6 +34,8 @@ export interface PipelineContext {
   paramRanges: ParamRanges;
   /** Who serves `enable_search`: the backend, Lingua's search loop, or nobody (docs/search.md). */
   search: SearchService;
+  /** What protocols keep between requests (stored responses) and the key that seals what clients hold. */
+  state: StateStore;
   /** Told of every request once, when it is settled (src/metrics/ counts it from the Exchange). */
   metrics: RequestObserver;
 }

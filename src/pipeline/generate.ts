@@ -25,7 +25,9 @@ export async function generate(ctx: PipelineContext, protocol: ChatProtocol, ex:
     const result = await foldBatches(backend);
     ex.usage = result.usage;
     for (const c of result.choices) ex.outputChars += c.text.length + c.reasoning.length;
-    const text = JSON.stringify(search.annotateResult(protocol.encodeResult(result, request)));
+    const body = search.annotateResult(protocol.encodeResult(result, request));
+    if (protocol.keep !== undefined) await protocol.keep(request, body);
+    const text = JSON.stringify(body);
     ex.ttftMs = ex.elapsedMs();
     sendWhole(ex, 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }, text, ctx.stream.stallMs);
     return;

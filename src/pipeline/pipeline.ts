@@ -1,6 +1,7 @@
 import { LinguaError } from '../canonical/index.js';
 import { admit } from './admit.js';
 import { authorize } from './authorize.js';
+import { callerState } from './caller-state.js';
 import type { PipelineContext } from './context.js';
 import { countTokens } from './count-tokens.js';
 import { embed } from './embed.js';
@@ -12,6 +13,7 @@ import { logLine } from './log-line.js';
 import { checkModelKind } from './model-kind.js';
 import { asLinguaError, sendError } from './send.js';
 import { settle } from './settle.js';
+import { serveState } from './serve-state.js';
 
 /**
  * The one chain every caller endpoint runs, in this order:
@@ -38,6 +40,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
         const request = ex.request = endpoint.protocol.decode(body);
         const model = ex.model = authorize(ctx, ex.caller, request.model);
         checkModelKind(model, false);
+        if (endpoint.protocol.prepare !== undefined) await endpoint.protocol.prepare(request, callerState(ctx.state, ex.caller));
         ctx.paramRanges.check(model.name, request);
         await admit(ctx, endpoint.protocol, ex, request, model);
         await generate(ctx, endpoint.protocol, ex, request, model);
@@ -51,6 +54,9 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
         break;
       case 'embed':
         await embed(ctx, endpoint, ex, body);
+        break;
+      case 'state':
+        await serveState(ctx, endpoint, ex);
         break;
     }
   } catch (error) {

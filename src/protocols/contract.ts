@@ -23,6 +23,12 @@ export interface StreamEncoder {
    * (web search's `search_results`). Protocols without one leave it out.
    */
   annotate?(fields: Record<string, unknown>): string;
+  /**
+   * Called once the backend has finished, before `end()`: keeps what the
+   * protocol keeps of the answer (a stored response), so that it can be
+   * read back as soon as the client has the last frame.
+   */
+  keep?(): Promise<void>;
 }
 
 /** What the pipeline knows when a stream starts. */
@@ -68,6 +74,41 @@ export interface ChatProtocol {
   renderError(error: LinguaError): RenderedError;
   /** The rate-limit headers this API sends on every answer (`now`: Unix ms). */
   rateLimitHeaders?(report: RateLimitReport, now: number): Record<string, string>;
+  /**
+   * Runs once the caller is known and the model authorized, before limits:
+   * loads what the request refers to from the caller's kept state (the
+   * Responses API's `previous_response_id`, item references, sealed reasoning).
+   */
+  prepare?(request: ChatRequest, state: CallerState): Promise<void>;
+  /** The non-streaming answer's body, before it is sent: keeps what the protocol keeps of it. */
+  keep?(request: ChatRequest, body: unknown): Promise<void>;
+}
+
+/** A response a protocol kept between requests (the Responses API's `store`). */
+export interface KeptResponse {
+  id: string;
+  /** Unix ms. */
+  createdAt: number;
+  model: string;
+  previousResponseId: string | null;
+  /** The response object as the client got it. */
+  response: Record<string, unknown>;
+  /** The conversation it answered, in the protocol's own items. */
+  inputItems: unknown[];
+  /** Protocol-private values kept beside it (sealed reasoning by item id), never shown as they are. */
+  sealed?: Record<string, string>;
+}
+
+/** What a protocol may keep and read back, scoped to the caller's account. */
+export interface CallerState {
+  get(id: string): Promise<KeptResponse | undefined>;
+  put(response: KeptResponse): Promise<void>;
+  /** True when the account had it. */
+  delete(id: string): Promise<boolean>;
+  /** Seals a value so that only this server, for this account, can read it back (`open`). */
+  seal(plaintext: string): string;
+  /** What `seal` sealed for this account, or undefined for anything else. */
+  open(token: string): string | undefined;
 }
 
 /** A model as the models endpoints list it. */
@@ -89,7 +130,7 @@ export interface InputTokenCount {
 }
 
 interface EndpointBase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /**
    * The path, without query string or trailing slash. With `prefix`, every
    * path under it (`/v1/models/` + an id); the rest is the endpoint's argument.
@@ -123,6 +164,13 @@ export interface ModelsEndpoint extends EndpointBase {
   encodeOne(model: ModelInfo): unknown;
 }
 
+/** Reads or deletes what a protocol kept (`GET` / `DELETE /v1/responses/{id}`…); always with `prefix`. */
+export interface StateEndpoint extends EndpointBase {
+  kind: 'state';
+  /** `arg`: the path after `path`, still URL-encoded; not found is a thrown `not_found` LinguaError. */
+  serve(arg: string, query: URLSearchParams, state: CallerState): Promise<unknown>;
+}
+
 /** Embeds texts or token arrays: metered, limited and recorded like `generate`. */
 export interface EmbedEndpoint extends EndpointBase {
   kind: 'embed';
@@ -131,4 +179,4 @@ export interface EmbedEndpoint extends EndpointBase {
   encode(result: Required<EmbedResult>, request: EmbedRequest): unknown;
 }
 
-export type Endpoint = GenerateEndpoint | CountTokensEndpoint | ModelsEndpoint | EmbedEndpoint;
+export type Endpoint = GenerateEndpoint | CountTokensEndpoint | ModelsEndpoint | StateEndpoint | EmbedEndpoint;

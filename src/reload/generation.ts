@@ -93,6 +93,7 @@ function pipelineContext(config: Config, providers: ReadonlyMap<string, Provider
     startedAt: parts.startedAt,
     paramRanges: new ParamRanges(config.models),
     search: new SearchService(config.search, { native: nativeSearchModels(configured, config.models) }),
+    state: { responses: platform.storage.responses, sealer: platform.sealer },
     metrics: parts.metrics,
   };
 }

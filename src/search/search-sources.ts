@@ -36,5 +36,6 @@ export function streamingSearchResults(encoder: StreamEncoder, sources: readonly
     end: () => fresh() + encoder.end(),
     error: (error) => encoder.error(error),
     heartbeat: () => encoder.heartbeat(),
+    ...(encoder.keep === undefined ? {} : { keep: () => encoder.keep!() }),
   };
 }

@@ -56,7 +56,7 @@ export function endpointListener(current: () => PipelineContext, options: Listen
       res.setHeader('connection', 'close');
       return run(new LinguaError('unavailable', 'The server is shutting down; retry on another instance.'));
     }
-    if (endpoint.method === 'GET') return run(undefined);
+    if (endpoint.method !== 'POST') return run(undefined);
     readBody(req, options.bodyLimit, run);
   };
 }

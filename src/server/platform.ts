@@ -3,6 +3,7 @@ import { AuthThrottle } from '../auth/auth-throttle.js';
 import { KeyStore } from '../auth/key-store.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../lib/logger.js';
+import { Sealer } from '../lib/sealer.js';
 import { createLimits, type BudgetSeed, type BudgetStore, type Limiter } from '../limits/index.js';
 import { defaultDataDir, openStorage, type Storage } from '../storage/index.js';
 
@@ -13,6 +14,8 @@ export interface Platform {
   authThrottle: AuthThrottle;
   limiter: Limiter;
   budgets: BudgetStore;
+  /** Seals what clients hold for the server (the Responses API's `encrypted_content`), under a key every instance on the database shares. */
+  sealer: Sealer;
   /** The Redis connection limits and budgets share (with `redis_url`), for other shared state and health checks. */
   redis: Redis | undefined;
   /** Stops following keys, closes limits and Redis, flushes the ledger and closes the database. */
@@ -31,6 +34,7 @@ export async function openPlatform(config: Config, logger: Logger): Promise<Plat
     dataDir: config.server.data_dir ?? defaultDataDir(),
     logger,
   });
+  const sealer = new Sealer(await storage.secrets.getOrCreate('sealer', 32), 'lingua-s1.');
   const keys = new KeyStore(config.keys, { storage, logger });
   await keys.start();
   const seed: BudgetSeed = (scopeId, since) => storage.usage.spent(scopeId.startsWith('acct:') ? { accountId: scopeId.slice(5) } : { keyId: scopeId.slice(4) }, since);
@@ -42,6 +46,7 @@ export async function openPlatform(config: Config, logger: Logger): Promise<Plat
     authThrottle: new AuthThrottle(config.server.auth_failures_per_minute),
     limiter: limits.limiter,
     budgets: limits.budgets,
+    sealer,
     redis: limits.redis,
     close: async () => {
       await keys.close();

@@ -12,6 +12,7 @@ import { LedgerWriter, type LedgerOptions } from './ledger-writer.js';
 import { migrate } from './migrate.js';
 import { ResponsesRepo } from './responses.js';
 import type { Database } from './schema.js';
+import { ServerSecretsRepo } from './server-secrets.js';
 import { UsageInserter } from './usage-insert.js';
 import { UsageQueries } from './usage-queries.js';
 import type { UsageRecord } from './usage-record.js';
@@ -39,6 +40,8 @@ export interface Storage {
   sessions: ConsoleSessionsRepo;
   /** Responses kept with `store: true` (the Responses API's state). */
   responses: ResponsesRepo;
+  /** Secrets the server made for itself, shared by the instances on this database. */
+  secrets: ServerSecretsRepo;
   /** Writes usage records now, in one transaction with their rollups (what a LedgerWriter commit does). */
   insertUsage(records: readonly UsageRecord[]): Promise<void>;
   /** The usage ledger's batched writer on this database. */
@@ -75,6 +78,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     invites: new InvitesRepo(opened.db, now),
     sessions: new ConsoleSessionsRepo(opened.db, now),
     responses: new ResponsesRepo(opened.db),
+    secrets: new ServerSecretsRepo(opened.db, now),
     ledger,
     close: () => (closing ??= ledger.close().finally(() => opened.db.destroy())),
   };

@@ -12,6 +12,8 @@ export interface StoredResponse {
   previousResponseId: string | null;
   response: Record<string, unknown>;
   inputItems: unknown[];
+  /** Sealed reasoning by item id (what continues a conversation exactly), never shown as it is. */
+  sealed?: Record<string, string>;
 }
 
 /** Stored responses; every read and delete is scoped to one account. */
@@ -27,7 +29,7 @@ export class ResponsesRepo {
       model: r.model,
       previous_response_id: r.previousResponseId,
       response: JSON.stringify(r.response),
-      input_items: JSON.stringify(r.inputItems),
+      input_items: JSON.stringify(r.sealed === undefined ? r.inputItems : { items: r.inputItems, sealed: r.sealed }),
     }).execute();
   }
 
@@ -42,7 +44,7 @@ export class ResponsesRepo {
       model: row.model,
       previousResponseId: row.previous_response_id,
       response: JSON.parse(row.response) as Record<string, unknown>,
-      inputItems: JSON.parse(row.input_items) as unknown[],
+      ...inputColumn(row.input_items),
     };
   }
 
@@ -51,4 +53,10 @@ export class ResponsesRepo {
     const r = await this.db.deleteFrom('responses').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
+}
+
+/** The `input_items` column: the items, or (with sealed reasoning beside them) `{items, sealed}`. */
+function inputColumn(text: string): Pick<StoredResponse, 'inputItems' | 'sealed'> {
+  const parsed = JSON.parse(text) as unknown[] | { items: unknown[]; sealed: Record<string, string> };
+  return Array.isArray(parsed) ? { inputItems: parsed } : { inputItems: parsed.items, sealed: parsed.sealed };
 }

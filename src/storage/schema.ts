@@ -19,6 +19,7 @@ export interface Database {
   console_invites: ConsoleInvitesTable;
   console_sessions: ConsoleSessionsTable;
   responses: ResponsesTable;
+  server_secrets: ServerSecretsTable;
 }
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'none';
@@ -194,4 +195,12 @@ export interface ResponsesTable {
   previous_response_id: string | null;
   response: string;
   input_items: string;
+}
+
+/** A secret the server made for itself (0004), shared by every instance on the database. */
+export interface ServerSecretsTable {
+  name: string;
+  created_at: number;
+  /** base64. */
+  value: string;
 }

@@ -276,6 +276,41 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     assert.ok(estimated.input_tokens > 0 && estimated.input_tokens !== 321, `an estimate: ${estimated.input_tokens}`);
   });
 
+  test('chat fields with a Responses form: text.format, a later system message as developer, user, parallel_tool_calls; vLLM-style reasoning_text', async () => {
+    upstream.reply = { output: [{ type: 'reasoning', text: 'Raw chain of thought.' }, { type: 'message', text: '{"ok":true}' }], usage: { input_tokens: 3, output_tokens: 9 } };
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+    const r = await openai.chat.completions.create({
+      model: 'r1',
+      messages: [{ role: 'user', content: 'Answer in JSON.' }, { role: 'system', content: 'Only JSON.' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+      tools: [{ type: 'function', function: weatherTool }],
+      parallel_tool_calls: false,
+      user: 'user-7',
+    });
+    const body = upstream.last.body;
+    assert.deepEqual(body.text, { format: { type: 'json_schema', name: 'answer', schema, strict: true } });
+    assert.deepEqual(body.input, [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Answer in JSON.' }] },
+      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Only JSON.' }] },
+    ]);
+    assert.equal(body.instructions, undefined);
+    assert.equal(body.user, 'user-7');
+    assert.equal(body.parallel_tool_calls, false);
+    assert.equal(r.choices[0]!.message.content, '{"ok":true}');
+    assert.equal((r.choices[0]!.message as { reasoning_content?: string }).reasoning_content, 'Raw chain of thought.');
+  });
+
+  test('an error event mid-stream (as vLLM sends) ends the stream with that error', async () => {
+    upstream.reply = {
+      output: [{ type: 'message', text: 'Half' }, { type: 'message', text: 'never' }],
+      failAfter: { items: 1, code: 'server_error', message: 'Engine died.', as: 'error' },
+    };
+    const res = await postResponses(server, { model: 'r1', input: 'x', stream: true });
+    const final = checkStream(sseEvents(res.text));
+    assert.equal(final.status, 'failed');
+    assert.match(final.error.message, /Engine died/);
+  });
+
   test('a 429 from the upstream is a rate limit in the caller\'s shape', async (t) => {
     upstream.handler = (_req, res) => sendError(res, 429, 'Rate limit reached for gpt-up.', 'rate_limit_exceeded', 'requests');
     t.after(() => { upstream.handler = undefined; });

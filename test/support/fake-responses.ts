@@ -22,8 +22,8 @@ export interface FakeResponse {
   incomplete?: string;
   /** Streaming: characters per delta (default 4). */
   chunkSize?: number;
-  /** After this many output items, `response.failed` with this error ends the stream. */
-  failAfter?: { items: number; code: string; message: string };
+  /** After this many output items, `response.failed` (or an `error` event, as vLLM sends) with this error ends the stream. */
+  failAfter?: { items: number; code: string; message: string; as?: 'response.failed' | 'error' };
 }
 
 type Json = Record<string, unknown>;
@@ -97,7 +97,9 @@ class ResponseWriter {
     for (const [output_index, spec] of this.#reply.output.entries()) {
       const fail = this.#reply.failAfter;
       if (fail !== undefined && output_index === fail.items) {
-        yield this.#event('response.failed', { response: { ...this.#response('failed', done), error: { code: fail.code, message: fail.message } } });
+        yield fail.as === 'error'
+          ? this.#event('error', { code: fail.code, message: fail.message, param: null })
+          : this.#event('response.failed', { response: { ...this.#response('failed', done), error: { code: fail.code, message: fail.message } } });
         return;
       }
       const item = this.#item(spec, output_index);

@@ -1,9 +1,9 @@
-import { invalidRequest, LinguaError, type ChatRequest, type ReasoningEffort, type ResponseFormat } from '../../canonical/index.js';
+import { invalidRequest, type ChatRequest, type ReasoningEffort, type ResponseFormat } from '../../canonical/index.js';
 import { compileCheck } from '../../lib/compiled-check.js';
 import { hasMoreKeysThan } from '../../lib/key-count.js';
 import { safeParseReporting, validationError } from '../../lib/validation-error.js';
 import { knownFields, responsesBounds, responsesRequestSchema, supportedItemTypes, supportedToolTypes, type ResponsesRequestBody } from './request-schema.js';
-import type { ResponsesRequest } from './responses-request.js';
+import type { ItemReference, ResponsesRequest, SealedReasoning } from './responses-request.js';
 import { toCanonicalMessages } from './to-canonical-messages.js';
 import { toToolPlan } from './tools.js';
 
@@ -26,8 +26,11 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
     }
   }
   refuseUnsupportedTypes(fields);
-  const r = isValidRequest(body) ? body : parseReporting(body);
+  const taken = takeReferences(fields);
+  const r = isValidRequest(taken.body) ? taken.body : parseReporting(taken.body);
   refuseUnsupportedFields(r);
+  const store = r.store ?? true;
+  const previousResponseId = r.previous_response_id ?? undefined;
 
   const plan = toToolPlan(r.tools, r.tool_choice);
   if (plan.webSearch && r.max_tool_calls != null) {
@@ -35,16 +38,19 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
   }
   const include = r.include ?? [];
   const stream = r.stream === true;
+  const sealed: SealedReasoning[] = [];
+  // With stored items to fetch first, the messages are made once they are (state.ts).
+  const deferred = previousResponseId !== undefined || taken.references.length > 0;
   const request: ChatRequest = {
     model: r.model,
-    messages: toCanonicalMessages(r.instructions, r.input),
+    messages: deferred ? [] : toCanonicalMessages(r.instructions, r.input, sealed),
     stream,
     // A Responses stream always ends with the usage.
     includeUsage: stream,
     n: 1,
     extra: Object.create(null) as Record<string, unknown>,
   };
-  if (request.messages.length === 0) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
+  if (!deferred && request.messages.length === 0) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   if (r.max_output_tokens != null) request.maxTokens = r.max_output_tokens;
   if (r.temperature != null) request.temperature = r.temperature;
   if (r.top_p != null) request.topP = r.top_p;
@@ -63,7 +69,15 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
     if (plan.forcedSearch) request.extra.search_options = { forced_search: true };
   }
   return Object.assign(request, {
-    responses: { echo: echoOf(r), custom: plan.custom, namespaced: plan.namespaced, encryptedReasoning: include.includes('reasoning.encrypted_content') },
+    responses: {
+      echo: echoOf(r, store),
+      custom: plan.custom,
+      namespaced: plan.namespaced,
+      encryptedReasoning: include.includes('reasoning.encrypted_content'),
+      store,
+      kept: new Map(),
+      input: { instructions: r.instructions ?? undefined, items: r.input, references: taken.references, previousResponseId, sealed },
+    },
   });
 }
 
@@ -78,8 +92,7 @@ function parseReporting(body: unknown): ResponsesRequestBody {
 
 /**
  * Item and tool types this server does not serve, refused by name before
- * validation (a union's error would name the wrong field). An item
- * reference is a 404: no responses are stored here, so no item can be found.
+ * validation (a union's error would name the wrong field).
  */
 function refuseUnsupportedTypes(fields: Record<string, unknown>): void {
   const { input, tools } = fields;
@@ -87,11 +100,8 @@ function refuseUnsupportedTypes(fields: Record<string, unknown>): void {
     const n = Math.min(input.length, responsesBounds.input);
     for (let i = 0; i < n; i++) {
       const item: unknown = input[i];
-      if (typeof item !== 'object' || item === null) continue;
-      const { type, role, id } = item as Record<string, unknown>;
-      if (type === 'item_reference' || (type == null && role === undefined && typeof id === 'string')) {
-        throw new LinguaError('not_found', `Item with id '${String(id)}' not found: this server stores no responses, so an item cannot be referenced. Send the item itself in 'input' (with 'store': false, as stateless clients do).`, { param: `input[${i}]`, code: 'item_not_found' });
-      }
+      if (typeof item !== 'object' || item === null || isItemReference(item)) continue;
+      const { type } = item as Record<string, unknown>;
       if (typeof type === 'string' && !supportedItemTypes.has(type)) {
         throw invalidRequest(`Unsupported value: 'input[${i}].type' '${type}' is not supported by this server (supported: ${[...supportedItemTypes].join(', ')}, item_reference).`, `input[${i}].type`, 'unsupported_value');
       }
@@ -108,14 +118,36 @@ function refuseUnsupportedTypes(fields: Record<string, unknown>): void {
   }
 }
 
+/** `{type: "item_reference", id}`, or an item that is only an id (the API takes both). */
+function isItemReference(item: object): boolean {
+  const { type, role, id } = item as Record<string, unknown>;
+  return type === 'item_reference' || (type == null && role === undefined && typeof id === 'string');
+}
+
+/**
+ * The input's item references, taken out of the body to validate (they are
+ * resolved against the stored conversation once the caller is known:
+ * state.ts), and where each was.
+ */
+function takeReferences(fields: Record<string, unknown>): { body: unknown; references: ItemReference[] } {
+  const { input } = fields;
+  if (!Array.isArray(input) || !input.some((item) => typeof item === 'object' && item !== null && isItemReference(item))) return { body: fields, references: [] };
+  const references: ItemReference[] = [];
+  const kept: unknown[] = [];
+  input.forEach((item: unknown, at) => {
+    if (typeof item !== 'object' || item === null || !isItemReference(item)) return void kept.push(item);
+    const { id } = item as { id?: unknown };
+    if (typeof id !== 'string' || id === '') throw invalidRequest(`Invalid 'input[${at}].id': an item reference needs the id of an item.`, `input[${at}].id`, 'invalid_request_error');
+    references.push({ at, before: kept.length, id });
+  });
+  return { body: { ...fields, input: kept }, references };
+}
+
 /** Fields the canonical request cannot carry, with a value that would change the answer. */
 function refuseUnsupportedFields(r: ResponsesRequestBody): void {
   const refuse = (param: string, why: string): never => {
     throw invalidRequest(`Unsupported parameter: '${param}' ${why}`, param, 'unsupported_parameter');
   };
-  if (r.previous_response_id != null) {
-    refuse('previous_response_id', "is not supported yet: this server stores no responses. Send the whole conversation in 'input' with 'store': false.");
-  }
   if (r.conversation != null) refuse('conversation', 'is not supported: this server stores no conversations. Send the whole conversation in \'input\'.');
   if (r.prompt != null) refuse('prompt', 'is not supported: this server has no stored prompt templates. Send the prompt in \'instructions\' and \'input\'.');
   if (r.background === true) refuse('background', 'is not supported: responses are generated while the request is open.');
@@ -150,20 +182,19 @@ function toEffort(effort: NonNullable<ResponsesRequestBody['reasoning']>['effort
 }
 
 /** The response object's fields that repeat the request, with the API's defaults. */
-function echoOf(r: ResponsesRequestBody): Record<string, unknown> {
+function echoOf(r: ResponsesRequestBody, store: boolean): Record<string, unknown> {
   return {
     instructions: r.instructions ?? null,
     max_output_tokens: r.max_output_tokens ?? null,
     max_tool_calls: r.max_tool_calls ?? null,
     metadata: r.metadata ?? {},
     parallel_tool_calls: r.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: r.previous_response_id ?? null,
     prompt_cache_key: r.prompt_cache_key ?? null,
     reasoning: { effort: r.reasoning?.effort ?? null, summary: r.reasoning?.summary ?? r.reasoning?.generate_summary ?? null },
     safety_identifier: r.safety_identifier ?? null,
     service_tier: 'default',
-    // Nothing is stored here (yet): the response says so, whatever the request asked.
-    store: false,
+    store,
     temperature: r.temperature ?? null,
     text: { format: r.text?.format ?? { type: 'text' }, verbosity: r.text?.verbosity ?? 'medium' },
     tool_choice: r.tool_choice ?? 'auto',

@@ -4,6 +4,7 @@ import { messageItem, newItemId, outputText, reasoningItem, toolCallItem, type I
 import { failureOf } from './render-error.js';
 import { responseObject, terminalOf, type ResponseMeta, type ResponseState } from './response-object.js';
 import type { ResponsesContext } from './responses-request.js';
+import { keepResponse } from './state.js';
 
 /** The message or reasoning item being written (one at a time). */
 interface ContentItem {
@@ -53,6 +54,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   #usage: Usage | undefined;
   /** The terminal event was sent. */
   #over = false;
+  #ended: { type: string; response: Record<string, unknown> } | undefined;
 
   constructor(meta: ResponseMeta, context: ResponsesContext) {
     this.#meta = meta;
@@ -121,13 +123,27 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     }
   }
 
+  /** Stores the finished response (with `store`) before its terminal event goes out. */
+  async keep(): Promise<void> {
+    const final = this.#final();
+    if (final !== undefined) await keepResponse(this.#context, final.response);
+  }
+
   end(): string {
     if (this.#over) return '';
-    if (this.#finish === undefined) return this.error(new LinguaError('upstream', 'The backend stream ended before the response finished.'));
+    const final = this.#final();
+    if (final === undefined) return this.error(new LinguaError('upstream', 'The backend stream ended before the response finished.'));
     this.#over = true;
+    return this.#frame(final.type, { response: final.response });
+  }
+
+  /** The terminal event's type and response, once the backend has finished (made once: `keep` and `end` share it). */
+  #final(): { type: string; response: Record<string, unknown> } | undefined {
+    if (this.#finish === undefined || this.#over) return undefined;
+    if (this.#ended !== undefined) return this.#ended;
     const terminal = terminalOf(this.#finish);
     const type = terminal.status === 'completed' ? 'response.completed' : terminal.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
-    return this.#frame(type, { response: this.#response({ ...terminal, output: this.#output, usage: this.#usage }) });
+    return this.#ended = { type, response: this.#response({ ...terminal, output: this.#output, usage: this.#usage }) };
   }
 
   /** A failure after the stream began: `response.failed`, with the items so far (open ones incomplete). */

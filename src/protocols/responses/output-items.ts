@@ -18,6 +18,8 @@ export const newItemId = {
   functionCall: () => randomId('fc_'),
   customToolCall: () => randomId('ctc_'),
   response: () => randomId('resp_'),
+  /** An input item the client sent without an id (a tool output), as a stored conversation lists it. */
+  inputItem: () => randomId('item_'),
 };
 
 export function outputText(text: string): Record<string, unknown> {
@@ -32,11 +34,16 @@ export function messageItem(id: string, text: string | undefined, status: ItemSt
  * A reasoning item: a backend's reasoning is its raw text (`content`,
  * `reasoning_text`), not a summary, which no backend here writes. With
  * `include: ["reasoning.encrypted_content"]` it also carries what the
- * client sends back to continue (reasoning-envelope.ts).
+ * client sends back to continue (reasoning-envelope.ts); a stored response
+ * keeps that beside the item (`kept`), shown or not.
  */
 export function reasoningItem(id: string, part: Omit<ReasoningPart, 'type'>, context: ResponsesContext, done: boolean): Record<string, unknown> {
   const item: Record<string, unknown> = { id, type: 'reasoning', summary: [], content: done && part.text !== '' ? [{ type: 'reasoning_text', text: part.text }] : [] };
-  if (done && context.encryptedReasoning) item.encrypted_content = sealReasoning(part);
+  const { state } = context;
+  if (!done || state === undefined || !(context.encryptedReasoning || context.store)) return item;
+  const sealed = sealReasoning(part, state);
+  if (context.store) context.kept.set(id, sealed);
+  if (context.encryptedReasoning) item.encrypted_content = sealed;
   return item;
 }
 

@@ -8,6 +8,7 @@ import { newItemId } from './output-items.js';
 import { renderResponsesError } from './render-error.js';
 import type { ResponseMeta } from './response-object.js';
 import { responsesContext } from './responses-request.js';
+import { keepResponse, prepareResponses } from './state.js';
 
 function responseMeta(model: string): ResponseMeta {
   return { id: newItemId.response(), createdAt: Math.floor(Date.now() / 1000), model };
@@ -25,4 +26,6 @@ export const responsesProtocol: ChatProtocol = {
   streamEncoder: (request) => new ResponsesStreamEncoder(responseMeta(request.model), responsesContext(request)),
   renderError: renderResponsesError,
   rateLimitHeaders: openAIRateLimitHeaders,
+  prepare: prepareResponses,
+  keep: (request, body) => keepResponse(responsesContext(request), body as Record<string, unknown>),
 };

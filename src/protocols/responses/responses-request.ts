@@ -1,5 +1,35 @@
-import { LinguaError, type ChatRequest } from '../../canonical/index.js';
+import { LinguaError, type ChatRequest, type ReasoningPart } from '../../canonical/index.js';
+import type { CallerState } from '../contract.js';
+import type { ResponsesInputItem } from './request-schema.js';
 import type { ToolName } from './tool-names.js';
+
+/** An item reference in `input`: its place in the request, and the id it names. */
+export interface ItemReference {
+  /** Its index in the request's `input`. */
+  at: number;
+  /** How many of the request's other items come before it. */
+  before: number;
+  id: string;
+}
+
+/** A reasoning part whose `encrypted_content` is opened once the caller is known (state.ts). */
+export interface SealedReasoning {
+  part: ReasoningPart;
+  token: string;
+  /** The field, as the client wrote it (`input[3].encrypted_content`). */
+  param: string;
+}
+
+/** The request's input as written, for what is made of it once the caller is known. */
+export interface ResponsesInput {
+  instructions: string | undefined;
+  /** `input`, its item references taken out. */
+  items: string | readonly ResponsesInputItem[];
+  references: readonly ItemReference[];
+  previousResponseId: string | undefined;
+  /** Reasoning parts of the canonical messages still sealed. */
+  sealed: SealedReasoning[];
+}
 
 /**
  * What the Responses encoders need of the request beyond the canonical
@@ -15,6 +45,15 @@ export interface ResponsesContext {
   readonly namespaced: ReadonlyMap<string, ToolName>;
   /** `include: ["reasoning.encrypted_content"]`: reasoning items carry it. */
   readonly encryptedReasoning: boolean;
+  /** `store` (the API's default: true): the response is kept for the caller's account. */
+  readonly store: boolean;
+  readonly input: ResponsesInput;
+  /** The caller's state, once the pipeline has handed it over (`prepare`). */
+  state?: CallerState;
+  /** The whole conversation answered, when it continues a stored one (state.ts). */
+  conversation?: Array<Record<string, unknown>>;
+  /** Sealed reasoning of the response's items by id, for the stored copy. */
+  readonly kept: Map<string, string>;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { AssistantMessage, ImagePart, Message, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
-import { openReasoning } from './reasoning-envelope.js';
 import { qualifiedName } from './tool-names.js';
 import type { InputContent, ResponsesInputItem } from './request-schema.js';
+import type { SealedReasoning } from './responses-request.js';
 
 /**
  * `instructions` and `input` as canonical messages. `instructions` is the
@@ -11,8 +11,15 @@ import type { InputContent, ResponsesInputItem } from './request-schema.js';
  * tool calls) make one assistant message, in order, and consecutive tool
  * outputs one tool message: a turn of the history stays one turn (the
  * backend sees the calls beside the text and reasoning that led to them).
+ * Reasoning sent back as `encrypted_content` is added to `sealed`, to be
+ * opened with the caller's key (state.ts). `at` names item i as the client wrote it.
  */
-export function toCanonicalMessages(instructions: string | null | undefined, input: string | readonly ResponsesInputItem[]): Message[] {
+export function toCanonicalMessages(
+  instructions: string | null | undefined,
+  input: string | readonly ResponsesInputItem[],
+  sealed: SealedReasoning[],
+  at: (i: number) => string = (i) => `input[${i}]`,
+): Message[] {
   const messages: Message[] = [];
   if (instructions != null && instructions !== '') messages.push({ role: 'system', content: [{ type: 'text', text: instructions }] });
   if (typeof input === 'string') {
@@ -44,7 +51,7 @@ export function toCanonicalMessages(instructions: string | null | undefined, inp
   };
 
   input.forEach((item, i) => {
-    const at = `input[${i}]`;
+    const where = at(i);
     switch (item.type) {
       case undefined:
       case 'message':
@@ -56,9 +63,9 @@ export function toCanonicalMessages(instructions: string | null | undefined, inp
             if (t !== '') turn.content.push({ type: 'text', text: t });
           }
         } else if (item.role === 'user') {
-          other({ role: 'user', content: userContent(item.content, `${at}.content`) });
+          other({ role: 'user', content: userContent(item.content, `${where}.content`) });
         } else {
-          other({ role: 'system', content: systemContent(item.content, `${at}.content`) });
+          other({ role: 'system', content: systemContent(item.content, `${where}.content`) });
         }
         return;
       case 'function_call':
@@ -70,10 +77,10 @@ export function toCanonicalMessages(instructions: string | null | undefined, inp
         return;
       case 'function_call_output':
       case 'custom_tool_call_output':
-        toolResult({ type: 'tool_result', toolCallId: item.call_id, content: typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`) });
+        toolResult({ type: 'tool_result', toolCallId: item.call_id, content: typeof item.output === 'string' ? item.output : userContent(item.output, `${where}.output`) });
         return;
       case 'reasoning': {
-        const part = reasoningPart(item, at);
+        const part = reasoningPart(item, where, sealed);
         if (part !== undefined) assistantTurn().content.push(part);
         return;
       }
@@ -93,15 +100,15 @@ type ReasoningItem = Extract<ResponsesInputItem, { type: 'reasoning' }>;
  * raw reasoning text, else the summary. An item with none of them (a
  * reasoning item sent back without `include`) holds nothing to send.
  */
-function reasoningPart(item: ReasoningItem, at: string): ReasoningPart | undefined {
+function reasoningPart(item: ReasoningItem, at: string, sealed: SealedReasoning[]): ReasoningPart | undefined {
   const content = (item.content ?? []).map((c) => c.text).join('');
   const summary = item.summary.map((s) => s.text).join('\n\n');
+  const text = content || summary;
   if (item.encrypted_content != null) {
-    const part = openReasoning(item.encrypted_content, `${at}.encrypted_content`);
-    if (part.text === '' && part.redacted === undefined) part.text = content || summary;
+    const part: ReasoningPart = { type: 'reasoning', text };
+    sealed.push({ part, token: item.encrypted_content, param: `${at}.encrypted_content` });
     return part;
   }
-  const text = content || summary;
   return text === '' ? undefined : { type: 'reasoning', text };
 }
 

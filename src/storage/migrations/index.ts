@@ -3,6 +3,7 @@ import type { DialectName } from '../dialect.js';
 import { initial } from './0001-initial.js';
 import { consoleLogins } from './0002-console-logins.js';
 import { responses } from './0003-responses.js';
+import { serverSecrets } from './0004-server-secrets.js';
 
 /**
  * The migrations, in order. Names sort in the order they run; a new one is
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0001-initial': initial(dialect),
     '0002-console-logins': consoleLogins,
     '0003-responses': responses,
+    '0004-server-secrets': serverSecrets,
   };
   return { getMigrations: async () => migrations };
 }
