@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalidRequest, type ChatRequest } from '../../canonical/index.js';
-import { validationError } from '../../lib/validation-error.js';
+import { safeParseReporting, validationError } from '../../lib/validation-error.js';
 
 const text = z.string().max(4_000_000);
 
@@ -14,6 +14,7 @@ const schema = z.strictObject({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   n: z.int().min(1).max(128).nullish(),
+  best_of: z.int().min(1).max(128).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
   logprobs: z.int().min(0).max(5).nullish(),
@@ -28,9 +29,12 @@ export type CompletionBody = z.infer<typeof schema>;
 
 /** The request as the canonical one, `textCompletion` set; `echo` is the protocol's (encode prepends the prompt). */
 export function decodeCompletion(body: unknown): ChatRequest {
-  const parsed = schema.safeParse(body);
+  // With each issue's input: the messages quote it (an empty prompt array's length…).
+  const parsed = safeParseReporting(schema, body);
   if (!parsed.success) throw validationError(parsed.error);
   const b = parsed.data;
+  // best_of = n is what every request does; more would need the choices ranked by logprobs, server-side.
+  if (b.best_of != null && b.best_of !== (b.n ?? 1)) throw invalidRequest("'best_of' other than 'n' is not supported: ask for 'n' choices instead.", 'best_of', 'unsupported_parameter');
   // Echo is Lingua's (the prompt prepended), so the backend's logprobs would not cover the echoed prompt.
   if (b.logprobs != null && b.echo === true) throw invalidRequest("'echo' together with 'logprobs' is not supported: the prompt's log probabilities are not returned.", 'echo', 'unsupported_parameter');
   const prompt = Array.isArray(b.prompt) ? b.prompt.join('\n') : b.prompt;

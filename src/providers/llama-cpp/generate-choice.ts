@@ -49,17 +49,24 @@ export async function generateChoice(
     emit({ type: 'tool_call_start', choice, index, id: newToolCallId(), name: call.functionName });
     emit({ type: 'tool_call_delta', choice, index, arguments: JSON.stringify(call.params ?? {}) });
   });
-  emit({ type: 'finish', choice, finish: finishOf(response, calls.length > 0) });
+  emit({ type: 'finish', choice, finish: finishOf(response.metadata, calls.length > 0) });
   return meter.usedOutputTokens - before;
 }
 
-function finishOf(response: LlamaChatResponse<Record<string, never>>, called: boolean): Finish {
-  const meta = response.metadata;
+/** What node-llama-cpp says about why a generation stopped (chat and text completions alike). */
+export interface StopMetadata {
+  stopReason: string;
+  /** The trigger that matched, when `stopReason` is `customStopTrigger`. */
+  customStopTrigger?: readonly unknown[];
+}
+
+/** A generation's finish: `called` when the choice ended in tool calls. */
+export function finishOf(meta: StopMetadata, called = false): Finish {
   if (called) return { reason: 'tool_calls', raw: meta.stopReason };
   switch (meta.stopReason) {
     case 'maxTokens': return { reason: 'length', raw: meta.stopReason };
     case 'customStopTrigger':
-      return { reason: 'stop', raw: meta.stopReason, stopSequence: meta.customStopTrigger.filter((t) => typeof t === 'string').join('') };
+      return { reason: 'stop', raw: meta.stopReason, stopSequence: (meta.customStopTrigger ?? []).filter((t) => typeof t === 'string').join('') };
     default: return { reason: 'stop', raw: meta.stopReason };
   }
 }

@@ -6,9 +6,11 @@ import { EventChannel } from './event-channel.js';
 import { generateChoice, type ChoiceOptions } from './generate-choice.js';
 import { chatWrapperFor, sharedLlama } from './engine.js';
 import { toGrammarSchema } from './json-schema-grammar.js';
+import { commonPrefix, completionRoom, contextExceeded, promptTooLong, type ContextLimits } from './prompt-fit.js';
 import { checkRequest } from './request-checks.js';
 import { samplingFor } from './sampling.js';
 import { SlotPool } from './slot-pool.js';
+import { countTextPrompt, textCompletionWork, type TextEngine } from './text-completion.js';
 import { defaultEffort, thinkingBudgets } from '../reasoning-budgets.js';
 import { forcingCalls, toolPlan, type ToolPlan } from './tool-functions.js';
 
@@ -31,6 +33,12 @@ interface Slot {
   sequence: LlamaContextSequence;
   guard: DecodeGuard;
 }
+
+/**
+ * A request's generation on one sequence: emits its events, ends when all
+ * are out, and stops (throwing) once `stop` aborts.
+ */
+export type SlotWork = (sequence: LlamaContextSequence, stop: AbortSignal, emit: (event: StreamEvent) => void) => Promise<void>;
 
 /** A request rendered through the chat template and counted. */
 interface Rendered {
@@ -55,7 +63,9 @@ export class LoadedModel {
   readonly #vocabularySize: number;
   /** Characters of the vocabulary's longest piece: no token covers more, so a longer prompt than context × this cannot fit. */
   readonly #longestPiece: number;
-  readonly #clampMaxTokens: boolean;
+  readonly #limits: ContextLimits;
+  /** What text completions (text-completion.ts) use of this model. */
+  readonly #textEngine: TextEngine;
 
   private constructor(llama: Llama, model: LlamaModel, context: LlamaContext, options: ModelOptions) {
     this.#llama = llama;
@@ -63,10 +73,11 @@ export class LoadedModel {
     this.#context = context;
     this.#wrapper = chatWrapperFor(model);
     this.contextSize = context.contextSize;
-    this.#clampMaxTokens = options.clampMaxTokens;
+    this.#limits = { contextSize: context.contextSize, clampMaxTokens: options.clampMaxTokens };
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
     this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
     this.#longestPiece = longestPiece(metadata.tokenizer?.ggml?.tokens);
+    this.#textEngine = { model, limits: this.#limits, longestPiece: this.#longestPiece, sampling: (req, choice) => samplingFor(req, choice, this.contextSize, this.#vocabularySize), tokenBias: (bias) => this.#tokenBias(bias) };
     const slots = Array.from({ length: options.parallel }, (): Slot => {
       const sequence = context.getSequence();
       return { sequence, guard: new DecodeGuard(sequence) };
@@ -103,7 +114,7 @@ export class LoadedModel {
 
   /** Input tokens of a request, exactly as the engine will see them. */
   countTokens(req: ChatRequest): number {
-    return this.#render(req).tokens.length;
+    return req.textCompletion === undefined ? this.#render(req).tokens.length : countTextPrompt(this.#textEngine, req.textCompletion);
   }
 
   /**
@@ -116,63 +127,79 @@ export class LoadedModel {
     try {
       if (signal.aborted) throw clientClosed(signal.reason);
       checkRequest(req, this.#vocabularySize);
-      const rendered = this.#render(req);
-      const room = this.contextSize - rendered.tokens.length;
-      const overflows = req.maxTokens !== undefined && req.maxTokens > room;
-      if (room < 1 || (overflows && !this.#clampMaxTokens)) throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens);
-      const maxTokens = overflows ? room : req.maxTokens ?? room;
-      const grammar = await this.#grammarFor(req)?.catch((error: unknown) => {
-        throw error instanceof LinguaError ? error : invalidRequest(`The local engine cannot turn this JSON schema into a grammar: ${(error as Error).message}`, 'response_format.json_schema.schema', 'unsupported_json_schema');
-      });
-
-      let slot: Slot;
-      try {
-        slot = await this.#pool.acquire(signal);
-      } catch (error) {
-        throw signal.aborted ? clientClosed(signal.reason) : error;
-      }
-      const { sequence, guard } = slot;
-      const stop = new AbortController();
-      const channel = new EventChannel<StreamEvent>();
-      const end = (error: LinguaError) => {
-        stop.abort(error);
-        // At once: a consumer waiting on the engine's next token need not wait for it.
-        channel.fail(error);
-      };
-      const onAbort = () => end(clientClosed(signal.reason));
-      let chat: LlamaChat | undefined;
-      let running: Promise<void> | undefined;
-      try {
-        signal.addEventListener('abort', onAbort, { once: true });
-        if (signal.aborted) onAbort(); // while the slot was handed over
-        guard.onFailure = (error) => end(engineError(error));
-        const cached = commonPrefix(sequence.contextTokens, rendered.tokens);
-        const session = chat = new LlamaChat({ contextSequence: sequence, chatWrapper: rendered.wrapper });
-        running = (async () => {
-          let outputTokens = 0;
-          for (let choice = 0; choice < req.n; choice++) {
-            const options = this.#choiceOptions(req, rendered, choice, { maxTokens, grammar, signal: stop.signal });
-            outputTokens += await generateChoice(session, rendered.history, options, choice, (e) => channel.push(e));
-            // A failure the engine turned into "no more tokens" (see DecodeGuard), or an abort at the last token.
-            stop.signal.throwIfAborted();
-          }
-          channel.push({ type: 'usage', usage: { inputTokens: rendered.tokens.length, outputTokens, cachedInputTokens: cached } });
-        })().then(() => channel.end(), (error: unknown) => channel.fail(stop.signal.aborted ? stop.signal.reason : engineError(error)));
-
-        yield* channel.batches();
-        // Read to its end after the client left: still not an answer that reached anyone.
-        if (signal.aborted) throw clientClosed(signal.reason);
-      } finally {
-        stop.abort(new Error('generation stopped'));
-        signal.removeEventListener('abort', onAbort);
-        await running;
-        guard.onFailure = undefined;
-        chat?.dispose({ disposeSequence: false });
-        this.#pool.release(slot);
-      }
+      const work = req.textCompletion === undefined ? await this.#chatWork(req) : textCompletionWork(this.#textEngine, req);
+      yield* this.#onSlot(work, signal);
     } catch (error) {
       // node-llama-cpp's own errors (a template that cannot render, a disposed sequence…) as well.
       throw engineError(error);
+    }
+  }
+
+  /** A chat request's generation: the prompt rendered through the template, its n choices one after another. */
+  async #chatWork(req: ChatRequest): Promise<SlotWork> {
+    const rendered = this.#render(req);
+    const maxTokens = completionRoom(this.#limits, rendered.tokens.length, req.maxTokens, 'messages');
+    const grammar = await this.#grammarFor(req)?.catch((error: unknown) => {
+      throw error instanceof LinguaError ? error : invalidRequest(`The local engine cannot turn this JSON schema into a grammar: ${(error as Error).message}`, 'response_format.json_schema.schema', 'unsupported_json_schema');
+    });
+    return async (sequence, stop, emit) => {
+      const cached = commonPrefix(sequence.contextTokens, rendered.tokens);
+      const session = new LlamaChat({ contextSequence: sequence, chatWrapper: rendered.wrapper });
+      try {
+        let outputTokens = 0;
+        for (let choice = 0; choice < req.n; choice++) {
+          const options = this.#choiceOptions(req, rendered, choice, { maxTokens, grammar, signal: stop });
+          outputTokens += await generateChoice(session, rendered.history, options, choice, emit);
+          // A failure the engine turned into "no more tokens" (see DecodeGuard), or an abort at the last token.
+          stop.throwIfAborted();
+        }
+        emit({ type: 'usage', usage: { inputTokens: rendered.tokens.length, outputTokens, cachedInputTokens: cached } });
+      } finally {
+        session.dispose({ disposeSequence: false });
+      }
+    };
+  }
+
+  /**
+   * Runs `work` on a free sequence (waiting in the pool's queue for one)
+   * and yields its events in batches as they come. A client abort or a
+   * failure inside the decode loop stops the work through its `stop` signal
+   * and ends the stream with that error at once; the sequence goes back to
+   * the pool only after the work has settled.
+   */
+  async *#onSlot(work: SlotWork, signal: AbortSignal): AsyncGenerator<StreamEvent[]> {
+    let slot: Slot;
+    try {
+      slot = await this.#pool.acquire(signal);
+    } catch (error) {
+      throw signal.aborted ? clientClosed(signal.reason) : error;
+    }
+    const { sequence, guard } = slot;
+    const stop = new AbortController();
+    const channel = new EventChannel<StreamEvent>();
+    const end = (error: LinguaError) => {
+      stop.abort(error);
+      // At once: a consumer waiting on the engine's next token need not wait for it.
+      channel.fail(error);
+    };
+    const onAbort = () => end(clientClosed(signal.reason));
+    let running: Promise<void> | undefined;
+    try {
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort(); // while the slot was handed over
+      guard.onFailure = (error) => end(engineError(error));
+      running = work(sequence, stop.signal, (e) => channel.push(e))
+        .then(() => channel.end(), (error: unknown) => channel.fail(stop.signal.aborted ? stop.signal.reason : engineError(error)));
+
+      yield* channel.batches();
+      // Read to its end after the client left: still not an answer that reached anyone.
+      if (signal.aborted) throw clientClosed(signal.reason);
+    } finally {
+      stop.abort(new Error('generation stopped'));
+      signal.removeEventListener('abort', onAbort);
+      await running;
+      guard.onFailure = undefined;
+      this.#pool.release(slot);
     }
   }
 
@@ -189,7 +216,7 @@ export class LoadedModel {
       signal: run.signal,
       maxTokens: run.maxTokens,
       // No context shift: the prompt was checked to fit, and generation stops at the context's end.
-      contextShift: { strategy: () => { throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens); } },
+      contextShift: { strategy: () => { throw contextExceeded(this.contextSize, rendered.tokens.length, req.maxTokens, 'messages'); } },
       ...(req.stop === undefined ? {} : { customStopTriggers: req.stop }),
       ...(req.logitBias === undefined ? {} : { tokenBias: this.#tokenBias(req.logitBias) }),
       ...(run.grammar === undefined ? {} : { grammar: run.grammar }),
@@ -212,7 +239,7 @@ export class LoadedModel {
     });
     // Tokenizing is synchronous and, on long runs of text, slow: a prompt that cannot fit is refused without it.
     const chars = state.contextText.toString().length;
-    if (chars > this.contextSize * this.#longestPiece) throw promptTooLong(this.contextSize, chars);
+    if (chars > this.contextSize * this.#longestPiece) throw promptTooLong(this.contextSize, chars, 'messages');
     return { history, tools, wrapper, tokens: state.contextText.tokenize(this.#model.tokenizer) };
   }
 
@@ -252,26 +279,9 @@ function longestPiece(tokens: readonly unknown[] | undefined): number {
   return longest;
 }
 
-function promptTooLong(contextSize: number, chars: number): LinguaError {
-  return new LinguaError('invalid_request', `This model's maximum context length is ${contextSize} tokens, and your messages (${chars} characters) are longer than that many tokens can hold. Please reduce the length of the messages.`, { code: 'context_length_exceeded', param: 'messages' });
-}
-
-function contextExceeded(contextSize: number, prompt: number, maxTokens: number | undefined): LinguaError {
-  const message = maxTokens === undefined
-    ? `This model's maximum context length is ${contextSize} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`
-    : `This model's maximum context length is ${contextSize} tokens. However, you requested ${prompt + maxTokens} tokens (${prompt} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`;
-  return invalidRequest(message, 'messages', 'context_length_exceeded');
-}
-
 function engineError(error: unknown): LinguaError {
   if (error instanceof LinguaError) return error;
   return new LinguaError('internal', `The local engine failed: ${(error as Error | undefined)?.message ?? String(error)}`, { code: 'engine_error', cause: error });
-}
-
-function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
 }
 
 /**

@@ -29,9 +29,6 @@ export const engineExtras: ReadonlyMap<string, Rule> = new Map([
  * its decode loop, where a wrong one fails the generation.
  */
 export function checkRequest(req: ChatRequest, vocabularySize: number): void {
-  if (req.textCompletion !== undefined) {
-    throw invalidRequest("The local llama.cpp engine does not serve raw text completions ('/v1/completions') yet: use chat completions with this model.", 'prompt', 'unsupported_parameter');
-  }
   for (const key of Object.keys(req.extra)) {
     const value = req.extra[key];
     if (value === null || value === false) continue; // an explicit "off" is harmless
