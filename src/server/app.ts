@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { adminApi } from '../admin/admin-api.js';
 import { operationsApi } from '../admin/operations-api.js';
 import { LinguaError } from '../canonical/index.js';
@@ -95,6 +95,12 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(logger),
+    // Errors Fastify meets before routing (a path that is not valid percent-encoding): in the path's protocol too.
+    frameworkErrors: (error, req, reply) => {
+      void reply.header(requestIdHeaderFor(req.url), req.id);
+      logWhenClosed(req, reply);
+      sendError(error, req, reply);
+    },
     routerOptions: { ignoreTrailingSlash: true },
   });
 
@@ -112,14 +118,7 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
 
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header(requestIdHeaderFor(req.url), req.id);
-    // The one log line of each request Fastify serves (the pipeline logs its own), when its
-    // connection lets go of it: a client that left before the answer was sent is a 499.
-    const started = performance.now();
-    reply.raw.once('close', () => {
-      const status = reply.raw.writableFinished ? reply.statusCode : 499;
-      // req.log is Fastify's child logger: it carries reqId already.
-      req.log.info({ method: req.method, path: req.url.split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request');
-    });
+    logWhenClosed(req, reply);
     // While closing: a 503 from here (Fastify's own would skip this hook and its log line).
     if (closing) {
       void reply.header('connection', 'close');
@@ -127,16 +126,12 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     }
     done();
   });
-  app.setErrorHandler((error, req, reply) => {
-    const failure = fromFastify(error) ?? asLinguaError(error, req.log);
-    const rendered = protocolForPath(req.url).renderError(failure);
-    void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     // Each protocol's paths answer in its own shape.
     const rendered = protocolForPath(path).renderError(new LinguaError('not_found', `Unknown endpoint: ${req.method} ${path}`, { code: 'unknown_url' }));
-    void reply.code(rendered.status).send(rendered.body);
+    void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
   });
   app.get('/', async () => ({ name: 'lingua', status: 'ok' }));
   void app.register(healthRoutes(live, platform));
@@ -167,4 +162,24 @@ export async function buildLingua(config: Config, logger: Logger, extraProviders
     readiness: () => readiness(platform, live.current),
     close,
   };
+}
+
+/**
+ * The one log line of each request Fastify serves (the pipeline logs its own), when its
+ * connection lets go of it: a client that left before the answer was sent is a 499.
+ */
+function logWhenClosed(req: FastifyRequest, reply: FastifyReply): void {
+  const started = performance.now();
+  reply.raw.once('close', () => {
+    const status = reply.raw.writableFinished ? reply.statusCode : 499;
+    // req.log is Fastify's child logger: it carries reqId already.
+    req.log.info({ method: req.method, path: req.url.split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+}
+
+/** An error on a Fastify route, in the protocol of its path. */
+function sendError(error: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const failure = fromFastify(error) ?? asLinguaError(error, req.log);
+  const rendered = protocolForPath(req.url).renderError(failure);
+  void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
 }

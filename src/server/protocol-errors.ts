@@ -22,6 +22,8 @@ export function fromFastify(error: unknown): LinguaError | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' });
+    case 'FST_ERR_BAD_URL':
+      return new LinguaError('invalid_request', 'The URL is not valid: a percent sign must start an escape of UTF-8 bytes (%25 for a literal %).', { code: 'invalid_url' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new LinguaError('invalid_request', 'Unsupported content type: send the body as application/json.', { code: 'invalid_content_type', status: 415 });
   }
