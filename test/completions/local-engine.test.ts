@@ -49,8 +49,10 @@ describe('POST /v1/completions on the local engine (scripted model)', () => {
       providers: [
         { name: 'local', type: 'llama-cpp', model: models.scripted, context_size: CONTEXT, parallel: 1, threads: 1 },
         { name: 'local-fim', type: 'llama-cpp', model: fimPath, context_size: CONTEXT, parallel: 1, threads: 1 },
+        // Random weights: goes on until max_tokens; one sequence, no queue (a busy one is a 429).
+        { name: 'single', type: 'llama-cpp', model: models.random, context_size: 8192, parallel: 1, max_queue: 0, threads: 1 },
       ],
-      models: [{ name: 'scripted', provider: 'local' }, { name: 'scripted-fim', provider: 'local-fim' }],
+      models: [{ name: 'scripted', provider: 'local' }, { name: 'scripted-fim', provider: 'local-fim' }, { name: 'single', provider: 'single' }],
     });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
@@ -169,6 +171,25 @@ describe('POST /v1/completions on the local engine (scripted model)', () => {
     assert.equal(r.usage?.prompt_tokens, await countTokens(fimPath, OPENING) + await countTokens(fimPath, ' here.') + markers);
     const plain = await client.completions.create({ model: 'scripted-fim', prompt: OPENING, max_tokens: 64 });
     assert.equal(plain.choices[0]?.text, CONTINUATION);
+  });
+
+  test('a client that leaves a streamed completion frees its sequence at once', async () => {
+    const controller = new AbortController();
+    const first = await client.completions.create({ model: 'single', prompt: 'Once upon a time', max_tokens: 8000, stream: true }, { signal: controller.signal });
+    let chunks = 0;
+    try {
+      for await (const _ of first) if (++chunks === 5) controller.abort();
+    } catch { /* aborted */ }
+    assert.equal(chunks, 5);
+    // The model would go on for ~8000 tokens; with the sequence freed, the next request gets it.
+    let status = 0;
+    for (let attempt = 0; attempt < 100 && status !== 200; attempt++) {
+      const res = await post({ model: 'single', prompt: 'Hi', max_tokens: 3 });
+      status = res.status;
+      await res.arrayBuffer();
+      if (status === 429) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 200);
   });
 
   test('refused with a 400 naming the field: suffix without FIM tokens, logprobs, bad values, a prompt beyond the context', async () => {
