@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { flattenBatches, LinguaError, type ChatRequest, type EventBatches, type EventStream } from '../../canonical/index.js';
+import { flattenBatches, LinguaError, type ChatRequest, type EmbedResult, type EventBatches, type EventStream } from '../../canonical/index.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Provider, ProviderCall, ProviderFactory, ProviderHealth, ProviderStats } from '../provider.js';
+import type { EmbedCall, Provider, ProviderCall, ProviderFactory, ProviderHealth, ProviderStats } from '../provider.js';
 import { defaultCacheDir } from './cache-dir.js';
+import type { EmbeddingModel } from './embedding-model.js';
 import type { LoadedModel } from './loaded-model.js';
 
 export const llamaCppProviderSchema = z.object({
@@ -34,13 +35,15 @@ export const llamaCppProviderSchema = z.object({
   hf_endpoint: z.url({ protocol: /^https?$/ }).default('https://huggingface.co'),
   /** Token for gated Hugging Face repositories; default `$HF_TOKEN`. */
   hf_token: z.string().optional(),
+  /** Load the model for embeddings (POST /v1/embeddings) instead of chat: docs/embeddings.md. */
+  embedding: z.boolean().default(false),
 });
 
 export type LlamaCppProviderConfig = z.infer<typeof llamaCppProviderSchema>;
 
 type State =
   | { kind: 'starting' }
-  | { kind: 'ready'; model: LoadedModel }
+  | { kind: 'ready'; model: LoadedModel | EmbeddingModel }
   | { kind: 'unavailable'; message: string };
 
 /**
@@ -51,6 +54,7 @@ type State =
  */
 export class LlamaCppProvider implements Provider {
   readonly name: string;
+  readonly modelKind: 'chat' | 'embedding';
   readonly #config: LlamaCppProviderConfig;
   readonly #logger: Logger;
   readonly #startup = new AbortController();
@@ -58,6 +62,7 @@ export class LlamaCppProvider implements Provider {
 
   constructor(config: LlamaCppProviderConfig, logger: Logger) {
     this.name = config.name;
+    this.modelKind = config.embedding ? 'embedding' : 'chat';
     this.#config = config;
     this.#logger = logger;
   }
@@ -80,7 +85,7 @@ export class LlamaCppProvider implements Provider {
       });
       const started = performance.now();
       const threads = c.threads ?? defaultThreads();
-      const model = await LoadedModel.load({
+      const model = await (c.embedding ? (await import('./embedding-model.js')).EmbeddingModel : LoadedModel).load({
         name: c.name,
         path,
         ...(c.context_size === undefined ? {} : { contextSize: c.context_size }),
@@ -124,6 +129,13 @@ export class LlamaCppProvider implements Provider {
     return this.#state.kind === 'ready' ? { engine: this.#state.model.stats() } : {};
   }
 
+  /** Vectors from an embedding model (`embedding: true`); the router never sends embeddings to a chat model. */
+  async embed(call: EmbedCall): Promise<EmbedResult> {
+    const model = this.#model();
+    if (!('embed' in model)) throw new LinguaError('invalid_request', `The local model of provider '${this.name}' is a chat model, not an embedding model.`, { param: 'model', code: 'model_not_embedding' });
+    return model.embed(call.request, call.signal);
+  }
+
   async countTokens(request: ChatRequest): Promise<number> {
     return this.#model().countTokens(request);
   }
@@ -134,7 +146,7 @@ export class LlamaCppProvider implements Provider {
     this.#state = { kind: 'unavailable', message: `Provider '${this.name}' is shut down.` };
   }
 
-  #model(): LoadedModel {
+  #model(): LoadedModel | EmbeddingModel {
     const state = this.#state;
     if (state.kind === 'ready') return state.model;
     throw this.#unavailable(state);

@@ -1,0 +1,136 @@
+import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
+import { clientClosed, invalidRequest, LinguaError, type EmbedRequest, type EmbedResult, type StreamEvent } from '../../canonical/index.js';
+import { sharedLlama } from './engine.js';
+import type { ModelOptions } from './loaded-model.js';
+import { SlotPool } from './slot-pool.js';
+
+/**
+ * A GGUF embedding model in memory (`embedding: true`): `parallel`
+ * embedding contexts handed out by a SlotPool, one input at a time each.
+ * Every vector is L2-normalised (as OpenAI's and llama.cpp server's are),
+ * so a dot product is the cosine similarity. Text is tokenized without
+ * special tokens; token arrays are embedded as they are (ids checked
+ * against the vocabulary). The model's pooling (`<arch>.pooling_type` in
+ * the GGUF: mean, CLS, last) decides how token vectors become one; with
+ * none, the last token's vector is used.
+ */
+export class EmbeddingModel {
+  readonly #model: LlamaModel;
+  readonly #contexts: LlamaEmbeddingContext[];
+  readonly #pool: SlotPool<LlamaEmbeddingContext>;
+  readonly #name: string;
+  readonly contextSize: number;
+  /** The length of every vector. */
+  readonly dimensions: number;
+  readonly #vocabularySize: number;
+
+  private constructor(model: LlamaModel, contexts: LlamaEmbeddingContext[], contextSize: number, options: ModelOptions) {
+    this.#model = model;
+    this.#contexts = contexts;
+    this.#name = options.name;
+    this.contextSize = contextSize;
+    this.dimensions = model.embeddingVectorSize;
+    const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
+    this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
+    this.#pool = new SlotPool(contexts, { maxQueue: options.maxQueue, name: options.name });
+  }
+
+  static async load(options: ModelOptions): Promise<EmbeddingModel> {
+    const llama = await sharedLlama();
+    const model = await llama.loadModel({ modelPath: options.path });
+    const contexts: LlamaEmbeddingContext[] = [];
+    try {
+      const contextSize = options.contextSize ?? Math.min(model.trainContextSize, 4096);
+      for (let i = 0; i < options.parallel; i++) {
+        // The whole input in one batch: a pooled vector is of the tokens of one decode.
+        contexts.push(await model.createEmbeddingContext({ contextSize, batchSize: options.batchSize ?? contextSize, threads: options.threads }));
+      }
+      return new EmbeddingModel(model, contexts, contextSize, options);
+    } catch (error) {
+      for (const c of contexts) await c.dispose();
+      await model.dispose();
+      throw error;
+    }
+  }
+
+  /** A short description for the startup log. */
+  get description(): string {
+    return `embedding model, ${this.dimensions} dimensions, context ${this.contextSize} tokens x ${this.#contexts.length} contexts`;
+  }
+
+  stats(): { sequences: number; busy: number; queued: number } {
+    return { sequences: this.#pool.size, busy: this.#pool.busy, queued: this.#pool.waiting };
+  }
+
+  /** One vector per input, in order; the tokens counted are those embedded (with any BOS/EOS the model adds). */
+  async embed(request: EmbedRequest, signal: AbortSignal): Promise<EmbedResult> {
+    if (request.dimensions !== undefined && request.dimensions !== this.dimensions) {
+      throw invalidRequest(`This model's embeddings have ${this.dimensions} dimensions; it cannot make vectors of ${request.dimensions}. Leave out 'dimensions', or set it to ${this.dimensions}.`, 'dimensions', 'unsupported_dimensions');
+    }
+    const inputs = this.#tokenized(request);
+    const vectors: number[][] = [];
+    let inputTokens = 0;
+    for (const [i, tokens] of inputs.entries()) {
+      if (signal.aborted) throw clientClosed(signal.reason);
+      let context: LlamaEmbeddingContext;
+      try {
+        context = await this.#pool.acquire(signal);
+      } catch (error) {
+        throw signal.aborted ? clientClosed(signal.reason) : error;
+      }
+      try {
+        const length = context.calculateInputLength(tokens);
+        if (length >= this.contextSize) throw tooLong(this.contextSize, length, inputs.length === 1 ? 'input' : `input[${i}]`);
+        inputTokens += length;
+        vectors.push(normalised((await context.getEmbeddingFor(tokens)).vector));
+      } catch (error) {
+        throw error instanceof LinguaError ? error : new LinguaError('internal', `The local engine failed: ${(error as Error).message}`, { code: 'engine_error', cause: error });
+      } finally {
+        this.#pool.release(context);
+      }
+    }
+    return { vectors, inputTokens };
+  }
+
+  /** An embedding model does not chat: the pipeline refuses first (a 400 naming `model`); this is for a direct call. */
+  // eslint-disable-next-line require-yield
+  async *generate(_req: unknown, _signal: AbortSignal): AsyncGenerator<StreamEvent[]> {
+    throw this.#notChat();
+  }
+
+  countTokens(_req: unknown): number {
+    throw this.#notChat();
+  }
+
+  async close(): Promise<void> {
+    this.#pool.drain(new LinguaError('unavailable', 'The model is shutting down.'));
+    for (const c of this.#contexts) await c.dispose();
+    await this.#model.dispose();
+  }
+
+  #tokenized(request: EmbedRequest): Token[][] {
+    const { input } = request;
+    if (input.kind === 'text') return input.texts.map((t) => this.#model.tokenize(t, false));
+    input.tokens.forEach((tokens, i) => {
+      const bad = tokens.find((t) => t >= this.#vocabularySize);
+      if (bad !== undefined) throw invalidRequest(`Token id ${bad} is not in this model's vocabulary (ids 0 to ${this.#vocabularySize - 1}).`, input.tokens.length === 1 ? 'input' : `input[${i}]`, 'invalid_token_id');
+    });
+    return input.tokens.map((t) => t as Token[]);
+  }
+
+  #notChat(): LinguaError {
+    return invalidRequest(`The local model of provider '${this.#name}' is an embedding model: use it with POST /v1/embeddings.`, 'model', 'model_not_chat');
+  }
+}
+
+/** `v` scaled to length 1 (a zero vector stays zero). */
+export function normalised(v: readonly number[]): number[] {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum);
+  return norm === 0 ? [...v] : v.map((x) => x / norm);
+}
+
+function tooLong(contextSize: number, tokens: number, param: string): LinguaError {
+  return invalidRequest(`This model's maximum context length is ${contextSize} tokens, however you requested ${tokens} tokens in one input. Please reduce the input's length.`, param, 'context_length_exceeded');
+}
