@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { FakeResponses, sendError } from '../support/fake-responses.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { API_KEY } from '../support/openai-fixture.js';
+import { until } from '../support/until.js';
 import { checkStream, postResponses, sseEvents, type Event } from './support.js';
 
 type Item = Record<string, any>;
@@ -309,6 +310,23 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     const final = checkStream(sseEvents(res.text));
     assert.equal(final.status, 'failed');
     assert.match(final.error.message, /Engine died/);
+  });
+
+  test('a client that leaves mid-stream ends the upstream call', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'Still going' }], hang: true };
+    const aborted = upstream.aborted;
+    const controller = new AbortController();
+    const stream = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], stream: true }, { signal: controller.signal });
+    let text = '';
+    for await (const c of stream) {
+      text += c.choices[0]?.delta.content ?? '';
+      if (text === 'Still going') {
+        controller.abort();
+        break;
+      }
+    }
+    assert.equal(text, 'Still going');
+    await until(() => upstream.aborted > aborted, 'the upstream request to be aborted');
   });
 
   test('a 429 from the upstream is a rate limit in the caller\'s shape', async (t) => {

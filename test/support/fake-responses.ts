@@ -24,6 +24,8 @@ export interface FakeResponse {
   chunkSize?: number;
   /** After this many output items, `response.failed` (or an `error` event, as vLLM sends) with this error ends the stream. */
   failAfter?: { items: number; code: string; message: string; as?: 'response.failed' | 'error' };
+  /** Streaming: after the items, hold the stream open without its end (until the client goes). */
+  hang?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -62,7 +64,10 @@ export class FakeResponses extends FakeUpstream {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const e of response.events()) res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);
+    for (const e of response.events()) {
+      if (reply.hang && (e.type === 'response.completed' || e.type === 'response.incomplete')) return;
+      res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);
+    }
     res.end();
   }
 }
