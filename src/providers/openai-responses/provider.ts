@@ -47,7 +47,7 @@ export class OpenAIResponsesProvider implements Provider {
     this.name = config.name;
     this.#config = config;
     ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'responses', config.connect_timeout_s));
-    this.#headers = { 'content-type': 'application/json', accept: 'text/event-stream', ...config.headers };
+    this.#headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...config.headers };
     if (config.api_key) this.#headers.authorization = `Bearer ${config.api_key}`;
     this.#secrets = new UpstreamSecrets(this.#headers);
     this.#limits = upstreamLimits(config);
