@@ -10,9 +10,9 @@ const streamed: Record<string, object> = {
   '/v1/messages': { model: 'm1', stream: true, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] },
 };
 
-function rawPost(path: string, body: object, extra = ''): string {
+function rawPost(path: string, body: object, extra = '', version = '1.1'): string {
   const text = JSON.stringify(body);
-  return `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer ${API_KEY}\r\nx-api-key: ${API_KEY}\r\n${extra}content-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+  return `POST ${path} HTTP/${version}\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer ${API_KEY}\r\nx-api-key: ${API_KEY}\r\n${extra}content-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
 }
 
 /**
@@ -59,6 +59,17 @@ describe('a request that asks to close the connection (Connection: close)', () =
       assert.ok(serverEnded, 'the server closed the connection');
     });
   }
+
+  test('an HTTP/1.0 request without keep-alive, streamed: answered with connection: close, and the connection is closed', async () => {
+    const path = '/v1/chat/completions';
+    const { received, serverEnded } = await twoOnOneConnection(f.server.url, rawPost(path, streamed[path]!, '', '1.0'), rawPost(path, streamed[path]!));
+    const answers = received.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(answers.length, 1, received.slice(0, 2000));
+    assert.match(answers[0]!, /^HTTP\/1\.1 200/);
+    assert.match(answers[0]!, /\r\nconnection: close\r\n/i);
+    assert.match(answers[0]!, /data: \[DONE\]/);
+    assert.ok(serverEnded, 'the server closed the connection');
+  });
 
   test('without Connection: close a streamed answer keeps the connection, and the next request on it is served', async () => {
     const path = '/v1/chat/completions';
