@@ -41,7 +41,8 @@ export interface CodexHome {
 /**
  * A throwaway Codex home whose config.toml points Codex at Lingua as a
  * custom provider (`wire_api = "responses"`) serving `model` under `key`.
- * `extra` lines go at the top level (model settings, e.g. reasoning).
+ * `extra` lines follow the top-level settings: top-level keys first, then
+ * any tables of their own.
  */
 export async function codexHome(baseUrl: string, model: string, key: string, extra: string[] = []): Promise<CodexHome> {
   const home = await mkdtemp(join(tmpdir(), 'lingua-codex-home-'));
