@@ -24,6 +24,8 @@ export function fromFastify(error: unknown): LinguaError | undefined {
       return new LinguaError('invalid_request', 'We could not parse the JSON body of your request. The body must be valid JSON.', { code: 'invalid_json' });
     case 'FST_ERR_BAD_URL':
       return new LinguaError('invalid_request', 'The URL is not valid: a percent sign must start an escape of UTF-8 bytes (%25 for a literal %).', { code: 'invalid_url' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new LinguaError('invalid_request', 'A part of the URL is longer than any id this server takes.', { code: 'uri_too_long', status: 414 });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new LinguaError('invalid_request', 'Unsupported content type: send the body as application/json.', { code: 'invalid_content_type', status: 415 });
   }

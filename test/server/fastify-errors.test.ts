@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { invalidRequestIn, type ErrorShape } from '../support/error-shape.js';
+import { startLingua } from '../support/lingua.js';
 import { API_KEY, openAIFixture, type OpenAIFixture } from '../support/openai-fixture.js';
+
+const ADMIN_KEY = 'admin-key-0123456789abcdef';
 
 interface Answer { status: number; headers: IncomingHttpHeaders; text: string }
 
@@ -73,6 +76,21 @@ describe("errors met before an endpoint is found answer in the path's protocol",
       assert.match(error.message, /URL is not valid/, path);
       if (shape === 'openai') assert.equal(error.code, 'invalid_url');
       assert.match(String(answer.headers[idHeader]), /^req_/, `${path}: ${idHeader}`);
+    }
+  });
+
+  test('a path segment longer than any id a route takes is a 414 in OpenAI\'s shape (not the path echoed back)', async () => {
+    const server = await startLingua({ admin_key: ADMIN_KEY, providers: [], models: [] });
+    try {
+      const res = await fetch(`${server.url}/admin/accounts/${'a'.repeat(500)}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      const text = await res.text();
+      assert.equal(res.status, 414, text);
+      const error = invalidRequestIn('openai', text, 414);
+      assert.equal(error.code, 'uri_too_long');
+      assert.doesNotMatch(error.message, /aaaa/);
+      assert.match(String(res.headers.get('x-request-id')), /^req_/);
+    } finally {
+      await server.close();
     }
   });
 
