@@ -4,19 +4,24 @@ import { newKey } from '../../src/auth/key-format.js';
 import type { StoredUsageRecord } from '../../src/storage/index.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
+import { LogLines } from '../support/log-lines.js';
+import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
 import { answerEmbeddings } from './fake-embedder.js';
 
 const KEY = 'sk-embed-config-key-0123';
 const CHAT_ONLY_KEY = 'sk-chat-only-key-012345';
+const ADMIN_KEY = 'admin-key-for-embeddings-tests';
 
 describe('embeddings in the platform: ledger, key scopes, limits, budgets, model kinds', () => {
   const upstream = new FakeOpenAI();
+  const log = new LogLines('info');
   let server: TestServer;
 
   before(async () => {
     upstream.handler = answerEmbeddings;
     const baseUrl = await upstream.start();
     server = await startLingua({
+      admin_key: ADMIN_KEY,
       keys: [{ name: 'cfg', key: KEY }, { name: 'chat', key: CHAT_ONLY_KEY, models: ['chat-*'] }],
       providers: [
         { name: 'up', type: 'openai', base_url: baseUrl },
@@ -28,7 +33,7 @@ describe('embeddings in the platform: ledger, key scopes, limits, budgets, model
         { name: 'chat-up', provider: 'up', model: 'gpt-x' },
         { name: 'chat-claude', provider: 'claude', model: 'claude-x' },
       ],
-    });
+    }, [], { logger: log.logger });
   });
   after(async () => {
     await server.close();
@@ -136,5 +141,20 @@ describe('embeddings in the platform: ledger, key scopes, limits, budgets, model
     // 3 tokens (the fake's count) at $0.5/M.
     assert.equal(status.spent, 1_500);
     assert.equal(status.reserved, 0);
+  });
+
+  test('one log line per request, and the Prometheus metrics count its tokens and cost', async () => {
+    const scrape = async () => parsePrometheusText(await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text()).samples;
+    const before = await scrape();
+    const out = await embed({ model: 'embed-up', input: '12345678', user: 'metered' });
+    assert.equal(out.status, 200);
+    const [line] = await log.waitForRequests(1, (l) => l.endpoint === 'embeddings' && l.status === 200 && l.input_tokens === 8);
+    assert.equal(line!.model, 'embed-up');
+    assert.equal(line!.provider, 'up');
+    assert.equal(line!.output_tokens, 0);
+    const after = await scrape();
+    const labels = { endpoint: '/v1/embeddings', model: 'embed-up', status: '200' };
+    assert.equal(sampleSum(after, 'lingua_requests_total', labels) - sampleSum(before, 'lingua_requests_total', labels), 1);
+    assert.equal(sampleSum(after, 'lingua_input_tokens_total', { model: 'embed-up' }) - sampleSum(before, 'lingua_input_tokens_total', { model: 'embed-up' }), 8);
   });
 });
