@@ -109,7 +109,7 @@ describe('embeddings in the platform: ledger, key scopes, limits, budgets, model
     assert.equal(upstream.requests.length, calls);
   });
 
-  test('the embedding model asked for chat or completions is a 400 naming model', async () => {
+  test('the embedding model asked for chat, completions, messages or a token count is a 400 naming model', async () => {
     const chat = await post('/v1/chat/completions', { model: 'embed-up', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(chat.status, 400);
     assert.equal(chat.body.error.param, 'model');
@@ -117,6 +117,13 @@ describe('embeddings in the platform: ledger, key scopes, limits, budgets, model
     const completion = await post('/v1/completions', { model: 'embed-up', prompt: 'hi' });
     assert.equal(completion.status, 400);
     assert.equal(completion.body.error.param, 'model');
+    for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ model: 'embed-up', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }) });
+      const body = await res.json() as { type: string; error: { type: string; message: string } };
+      assert.equal(res.status, 400, path);
+      assert.equal(body.error.type, 'invalid_request_error');
+      assert.match(body.error.message, /'embed-up' is an embedding model/);
+    }
   });
 
   test("a key's rpm limit applies (429 with retry-after), and its budget is reserved and spent by embedding cost", async () => {
