@@ -2,7 +2,6 @@ import { foldBatches, type ChatRequest, type StreamEvent } from '../canonical/in
 import type { ChatProtocol, StreamStart } from '../protocols/contract.js';
 import type { ModelEntry } from '../router/router.js';
 import type { PipelineContext } from './context.js';
-import { countInputTokens } from './count-input-tokens.js';
 import type { Exchange } from './exchange.js';
 import { asLinguaError, sendError } from './send.js';
 import { startWithInputCount } from './start-with-input-count.js';
@@ -34,10 +33,9 @@ export async function generate(ctx: PipelineContext, protocol: ChatProtocol, ex:
   }
 
   let events: AsyncIterator<readonly StreamEvent[]> = backend[Symbol.asyncIterator]();
-  const start: StreamStart = {};
+  let start: StreamStart = {};
   if (protocol.countsInputFirst) {
-    const counting = countInputTokens({ entry: model, request, signal: abort.signal, logger: log, fallback: true });
-    ({ inputTokens: start.inputTokens, events } = await startWithInputCount(events, counting.then((c) => c.inputTokens)));
+    ({ start, events } = await startWithInputCount(events, { entry: model, request, signal: abort.signal, logger: log }));
   }
   const encoder = search.annotateStream(protocol.streamEncoder(request, start));
   const failure = await streamResponse(ex, {

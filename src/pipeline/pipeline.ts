@@ -37,7 +37,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
     if (body instanceof LinguaError) throw body;
     switch (endpoint.kind) {
       case 'generate': {
-        const request = ex.request = endpoint.protocol.decode(body);
+        const request = ex.request = endpoint.protocol.decode(body, ex.req.headers);
         const model = ex.model = authorize(ctx, ex.caller, request.model);
         checkModelKind(model, false);
         if (endpoint.protocol.prepare !== undefined) await endpoint.protocol.prepare(request, callerState(ctx.state, ex.caller));

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ChatRequest, ChatResult, EmbedRequest, EmbedResult, LinguaError, StreamEvent } from '../canonical/index.js';
+import type { ChatRequest, ChatResult, EmbedRequest, EmbedResult, LinguaError, StreamEvent, StreamOpening } from '../canonical/index.js';
 
 /**
  * What a wire protocol implements, and the endpoints it offers. The request
@@ -35,6 +35,8 @@ export interface StreamEncoder {
 export interface StreamStart {
   /** Input tokens of the request, for protocols that set `countsInputFirst`. */
   inputTokens?: number;
+  /** What the backend said at its opening (its first event's), for an encoder of its protocol. */
+  opening?: StreamOpening;
 }
 
 export interface RenderedError {
@@ -63,7 +65,8 @@ export interface ChatProtocol {
   name: string;
   /** The caller's API key, from wherever this protocol carries it. */
   apiKey(headers: IncomingHttpHeaders): string | undefined;
-  decode(body: unknown): ChatRequest;
+  /** `headers`: the request's, for what a protocol carries there besides the key (`anthropic-beta`). */
+  decode(body: unknown, headers?: IncomingHttpHeaders): ChatRequest;
   encodeResult(result: ChatResult, request: ChatRequest): unknown;
   streamEncoder(request: ChatRequest, start: StreamStart): StreamEncoder;
   /**

@@ -8,6 +8,8 @@ function request(messages: Message[], fields: Partial<ChatRequest> = {}): ChatRe
   return { model: 'm1', messages, stream: true, includeUsage: false, n: 1, extra: {}, ...fields };
 }
 
+const nullProto = (fields: Record<string, unknown>) => Object.assign(Object.create(null) as Record<string, unknown>, fields);
+
 const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
 
 async function events(provider: AnthropicProvider, req: ChatRequest): Promise<StreamEvent[]> {
@@ -40,7 +42,11 @@ describe('AnthropicProvider (canonical events in and out)', () => {
       usage: { input_tokens: 10, output_tokens: 20 },
       chunkSize: 3,
     };
-    assert.deepEqual(await events(provider, request([user('q')])), [
+    const got = await events(provider, request([user('q')]));
+    // The first event carries message_start's count and fields; the usage, the upstream's own figures.
+    assert.deepEqual(got[0]!.opening, { inputTokens: 10, passthrough: { protocol: 'anthropic', fields: nullProto({ usage: { input_tokens: 10, output_tokens: 1 } }) } });
+    assert.deepEqual(got.at(-1)!.passthrough, { protocol: 'anthropic', fields: nullProto({ input_tokens: 10, output_tokens: 20 }) });
+    assert.deepEqual(got.map(({ opening: _o, passthrough: _p, ...e }) => e), [
       { type: 'reasoning', choice: 0, text: 'abc' },
       { type: 'reasoning', choice: 0, text: 'def' },
       { type: 'reasoning_signature', choice: 0, signature: 'EqQBCkYIAhgC' },
@@ -58,7 +64,9 @@ describe('AnthropicProvider (canonical events in and out)', () => {
   test('the same message unstreamed gives the same content', async () => {
     const streamed = await foldStream(provider.stream({ request: request([user('q')]), model: 'claude-up', signal: new AbortController().signal }));
     const whole = await foldStream(provider.stream({ request: request([user('q')], { stream: false }), model: 'claude-up', signal: new AbortController().signal }));
-    assert.deepEqual(whole, streamed);
+    const { opening: _wholeOpening, ...wholeContent } = whole;
+    const { opening: _streamedOpening, ...streamedContent } = streamed;
+    assert.deepEqual(wholeContent, streamedContent);
     assert.equal(upstream.last.body.stream, undefined);
   });
 

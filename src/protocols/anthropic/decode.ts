@@ -1,4 +1,5 @@
 import type { ChatRequest, ReasoningEffort, ToolChoice, ToolDefinition } from '../../canonical/index.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import { compileCheck } from '../../lib/compiled-check.js';
 import { safeParseReporting } from '../../lib/validation-error.js';
@@ -6,13 +7,19 @@ import {
   countTokensRequestSchema, knownFields, messagesRequestSchema,
   type AnthropicTool, type AnthropicToolChoice, type CountTokensRequest,
 } from './request-schema.js';
+import { anthropicPassthrough } from './passthrough.js';
 import { toCanonicalMessages } from './to-canonical-messages.js';
 import { anthropicInvalid, anthropicValidationError } from './validation-error.js';
 
-/** An Anthropic Messages body as a canonical request; bad input throws a 400 naming the field. */
-export function decodeMessagesRequest(body: unknown): ChatRequest {
+/**
+ * An Anthropic Messages body as a canonical request; bad input throws a 400
+ * naming the field. The body itself rides along (`passthrough`), for an
+ * Anthropic backend to be sent what the client sent.
+ */
+export function decodeMessagesRequest(body: unknown, headers?: IncomingHttpHeaders): ChatRequest {
   const r = parse(messagesRequestSchema, isValidMessages, body);
   const request = promptRequest(r);
+  request.passthrough = anthropicPassthrough(r, request, headers?.['anthropic-beta']);
   request.stream = r.stream === true;
   // Anthropic streams always end with usage.
   request.includeUsage = request.stream;
@@ -20,7 +27,11 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
   if (r.temperature != null) request.temperature = r.temperature;
   if (r.top_p != null) request.topP = r.top_p;
   if (r.top_k != null) request.topK = r.top_k;
-  if (r.stop_sequences != null && r.stop_sequences.length > 0) request.stop = r.stop_sequences;
+  if (r.stop_sequences != null && r.stop_sequences.length > 0) {
+    request.stop = r.stop_sequences;
+    // Anthropic says which sequence matched (`stop_sequence`): Lingua finds it where the backend cannot.
+    request.reportStop = true;
+  }
   if (r.metadata?.user_id != null) request.user = r.metadata.user_id;
   checkThinkingBudget(request, r.max_tokens);
   return request;
@@ -33,6 +44,7 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
 export function decodeCountTokensRequest(body: unknown): ChatRequest {
   const r = parse(countTokensRequestSchema, isValidCount, body);
   const request = promptRequest(r);
+  request.passthrough = anthropicPassthrough(r, request, undefined);
   if (r.max_tokens !== undefined) checkThinkingBudget(request, r.max_tokens);
   return request;
 }

@@ -1,5 +1,6 @@
 import type { ChatRequest, ChatResult, ChoiceResult, Usage } from '../../canonical/index.js';
 import { estimateInputTokens, estimateTextTokens } from '../../lib/estimate-tokens.js';
+import { anthropicFields, usageKeys, withFields } from './passthrough.js';
 import { anthropicStopReason, type AnthropicStopReason } from './stop-reason.js';
 import { StopSequenceTail } from './stop-sequence-tail.js';
 import { anthropicUsage, type AnthropicUsage } from './usage.js';
@@ -45,7 +46,10 @@ export function encodeMessage(result: ChatResult, request: ChatRequest, id: stri
     inputTokens: estimateInputTokens(request),
     outputTokens: estimateTextTokens(choice.reasoning + text + choice.toolCalls.map((c) => c.arguments).join('')),
   };
-  return {
+  // An Anthropic backend's own fields (`container`, its usage with the cache figures…) come back as they were.
+  const opening = anthropicFields(result.opening?.passthrough);
+  const rawUsage = anthropicFields(result.passthrough?.at(-1)) ?? (opening?.usage as Record<string, unknown> | undefined);
+  return withFields({
     id,
     type: 'message',
     role: 'assistant',
@@ -53,8 +57,8 @@ export function encodeMessage(result: ChatResult, request: ChatRequest, id: stri
     content,
     stop_reason: anthropicStopReason(choice.finish.reason, { usedTools: choice.toolCalls.length > 0, stopSequence: end.stopSequence }),
     stop_sequence: end.stopSequence ?? null,
-    usage: anthropicUsage(usage),
-  };
+    usage: withFields(anthropicUsage(usage), rawUsage, usageKeys),
+  }, opening);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { LinguaError, type ChatRequest, type Finish, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { LinguaError, type ChatRequest, type Finish, type StreamEvent, type StreamOpening, type Usage } from '../../canonical/index.js';
 import { TextTokenCount } from '../../lib/estimate-tokens.js';
 import type { StreamEncoder } from '../contract.js';
 import type { AnthropicContent } from './encode-response.js';
+import { anthropicFields, usageKey, usageKeys, withFields } from './passthrough.js';
 import { anthropicErrorBody } from './render-error.js';
 import { anthropicStopReason } from './stop-reason.js';
 import { StopSequenceTail } from './stop-sequence-tail.js';
@@ -39,35 +40,44 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   readonly #output = new TextTokenCount();
   /** An error frame was sent: the stream is over. */
   #failed = false;
+  /** An Anthropic backend's own fields: its `message_start` message's, `message_delta`'s, its last usage. */
+  readonly #opening: Readonly<Record<string, unknown>> | undefined;
+  #finishFields: Readonly<Record<string, unknown>> | undefined;
+  #rawUsage: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(request: ChatRequest, options: { id: string; inputTokens: number }) {
+  constructor(request: ChatRequest, options: { id: string; inputTokens: number; opening?: StreamOpening | undefined }) {
     this.#id = options.id;
     this.#model = request.model;
     this.#inputTokens = options.inputTokens;
     this.#tail = new StopSequenceTail(request.stop);
+    this.#opening = anthropicFields(options.opening?.passthrough);
   }
 
+  /**
+   * An Anthropic backend's own `message_start` fields (its usage with the
+   * cache figures, `container`…) come back as they were, under Lingua's id
+   * and the model name the client asked for.
+   */
   start(): string {
-    return frame('message_start', {
-      type: 'message_start',
-      message: {
-        id: this.#id,
-        type: 'message',
-        role: 'assistant',
-        model: this.#model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        // As Anthropic does, one output token is counted at the start.
-        usage: { input_tokens: this.#inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
-      },
-    });
+    const message = {
+      id: this.#id,
+      type: 'message',
+      role: 'assistant',
+      model: this.#model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      // As Anthropic does, one output token is counted at the start.
+      usage: { input_tokens: this.#inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+    };
+    return frame('message_start', { type: 'message_start', message: withFields(message, this.#opening, usageKey) });
   }
 
   event(e: StreamEvent): string {
     if (this.#failed) return '';
     if (e.type === 'usage') {
       this.#usage = e.usage;
+      this.#rawUsage = anthropicFields(e.passthrough);
       return '';
     }
     if (e.type === 'error') return this.error(e.error);
@@ -102,6 +112,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       case 'finish': {
         const end = this.#tail.finish(e.finish);
         this.#finish = e.finish;
+        this.#finishFields = anthropicFields(e.passthrough);
         this.#stopSequence = end.stopSequence;
         return this.#text(end.text) + this.#close();
       }
@@ -115,8 +126,11 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       ? { input_tokens: this.#inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: this.#output.tokens }
       : anthropicUsage(this.#usage);
     const stopReason = anthropicStopReason(this.#finish.reason, { usedTools: this.#toolBlocks.size > 0, stopSequence: this.#stopSequence });
+    const raw = this.#finishFields;
+    const delta = withFields({ stop_reason: stopReason, stop_sequence: this.#stopSequence ?? null }, raw?.delta as Record<string, unknown> | undefined);
+    const messageDelta = withFields({ type: 'message_delta', delta, usage: withFields(usage, this.#rawUsage, this.#rawUsage && usageKeys) }, raw);
     return this.#close()
-      + frame('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: this.#stopSequence ?? null }, usage })
+      + frame('message_delta', messageDelta)
       + frame('message_stop', { type: 'message_stop' });
   }
 

@@ -19,6 +19,7 @@ export const anthropicMessagesProtocol: ChatProtocol = {
   streamEncoder: (request, start) => new AnthropicStreamEncoder(request, {
     id: messageId(),
     inputTokens: start.inputTokens ?? estimateInputTokens(request),
+    opening: start.opening,
   }),
   countsInputFirst: true,
   renderError: renderAnthropicError,

@@ -35,6 +35,8 @@ export const anthropicBounds = {
   stopSequences: 64,
   /** Ours: characters per stop sequence. */
   stopLength: 1_024,
+  /** Ours: `mcp_servers` entries (Anthropic documents none). */
+  mcpServers: 64,
 } as const;
 
 /** A string (one text block) or a list of blocks. */
@@ -138,7 +140,17 @@ export const messagesRequestSchema = z.object({
   top_k: z.int().min(0).nullish(),
   metadata: z.object({ user_id: z.string().nullish() }).loose().nullish(),
   context_management: z.object({ edits: z.array(z.object({ type: z.string() }).loose()).nullish() }).loose().nullish(),
+  // Only an Anthropic backend honours these (`unportableFields`): sent to it as they came.
+  container: z.union([z.string().min(1), z.object({}).loose()]).nullish(),
+  mcp_servers: z.array(z.object({ type: z.literal('url'), url: z.string().min(1), name: z.string().min(1) }).loose()).max(anthropicBounds.mcpServers).nullish(),
 }).loose();
+
+/**
+ * Fields that change what an Anthropic backend does and that no backend of
+ * another protocol can do: such a backend refuses a request holding one,
+ * naming it (src/canonical/passthrough.ts).
+ */
+export const unportableFields = ['container', 'mcp_servers'] as const;
 
 /**
  * `POST /v1/messages/count_tokens`. Anthropic's own takes the prompt fields

@@ -20,11 +20,13 @@ export function decodeChatCompletion(body: unknown): ChatRequest {
     includeUsage: r.stream === true && r.stream_options?.include_usage === true,
     n: r.n ?? 1,
     extra: extraFields(body as Record<string, unknown>),
+    extraProtocol: 'openai',
   };
   const maxTokens = r.max_completion_tokens ?? r.max_tokens;
   if (maxTokens != null) request.maxTokens = maxTokens;
   if (r.temperature != null) request.temperature = r.temperature;
   if (r.top_p != null) request.topP = r.top_p;
+  if (r.top_k != null && r.top_k >= 0) request.topK = r.top_k;
   if (r.stop != null) {
     const stop = typeof r.stop === 'string' ? [r.stop] : r.stop;
     if (stop.length > 0) request.stop = stop;

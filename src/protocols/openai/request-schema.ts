@@ -119,6 +119,8 @@ export const chatCompletionRequestSchema = z.object({
   stream_options: z.object({ include_usage: z.boolean().nullish() }).loose().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
+  /** A common extension (vLLM, llama.cpp, Anthropic's own sampling): -1, vLLM's "off", is the same as leaving it out. */
+  top_k: z.int().min(-1).nullish(),
   n: positiveInt.max(openAIBounds.n).nullish(),
   stop: z.union([stopSequence, z.array(stopSequence).max(openAIBounds.stop)]).nullish(),
   max_tokens: positiveInt.nullish(),
@@ -138,6 +140,17 @@ export const chatCompletionRequestSchema = z.object({
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
   modalities: z.array(z.enum(['text', 'audio'])).nullish(),
   audio: z.record(z.string(), z.unknown()).nullish(),
+  // Passed through to OpenAI-compatible backends (not modelled), checked by type so that a wrong one is Lingua's 400, not the upstream's.
+  store: z.boolean().nullish(),
+  service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullish(),
+  prediction: z.object({ type: z.literal('content'), content: z.union([text, z.array(textPart).max(openAIBounds.parts)]) }).loose().nullish(),
+  web_search_options: z.object({
+    search_context_size: z.enum(['low', 'medium', 'high']).nullish(),
+    user_location: z.object({ type: z.literal('approximate'), approximate: z.record(z.string(), z.unknown()) }).loose().nullish(),
+  }).loose().nullish(),
+  verbosity: z.enum(['low', 'medium', 'high']).nullish(),
+  prompt_cache_key: z.string().nullish(),
+  safety_identifier: z.string().nullish(),
   /** Passed through (not modelled); its size is counted by the decoder, like `logit_bias`'s. */
   metadata: z.record(z.string().max(openAIBounds.metadataKey), z.string().max(openAIBounds.metadataValue)).nullish(),
 }).loose();
@@ -147,7 +160,7 @@ export type ChatCompletionMessage = z.infer<typeof message>;
 
 /** Fields read into the canonical request; any other top-level field is passed through. */
 export const modelledFields = new Set([
-  'model', 'messages', 'stream', 'stream_options', 'temperature', 'top_p', 'n', 'stop', 'max_tokens',
+  'model', 'messages', 'stream', 'stream_options', 'temperature', 'top_p', 'top_k', 'n', 'stop', 'max_tokens',
   'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'user', 'tools',
   'tool_choice', 'parallel_tool_calls', 'response_format', 'seed', 'reasoning_effort',
 ]);

@@ -1,4 +1,5 @@
-import { invalidRequest, type ChatRequest, type ToolChoice } from '../../canonical/index.js';
+import { invalidRequest, type AnthropicRequestPassthrough, type ChatRequest, type ToolChoice } from '../../canonical/index.js';
+import { refuseForeignFields } from './foreign-fields.js';
 import { jsonResponseTool, type JsonResponseTool } from './json-response-tool.js';
 import { toAnthropicPrompt } from './map-messages.js';
 import { thinkingSettings } from './map-thinking.js';
@@ -19,15 +20,20 @@ export interface AnthropicBody {
 }
 
 /**
- * The canonical request as an Anthropic Messages body. Top-level fields
- * Lingua does not model (`extra`) are passed through; fields Anthropic has
- * no equivalent for are rejected with a 400 naming them.
+ * The canonical request as an Anthropic Messages body. An Anthropic
+ * client's request is sent as it came (same-protocol.ts). Otherwise the
+ * body is built from the canonical request: fields Anthropic has no
+ * equivalent for are rejected with a 400 naming them, and another
+ * protocol's top-level fields (`extra`) are never spread into it
+ * (foreign-fields.ts).
  */
 export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions): AnthropicBody {
   rejectUnsupported(req);
+  if (req.passthrough?.protocol === 'anthropic') return { body: sameProtocolBody(req, req.passthrough, options) };
+  refuseForeignFields(req);
   const prompt = toAnthropicPrompt(req.messages);
   const settings = thinkingSettings(req, options.defaultMaxTokens);
-  const body: Record<string, unknown> = { ...req.extra, model: options.model, max_tokens: settings.maxTokens };
+  const body: Record<string, unknown> = { model: options.model, max_tokens: settings.maxTokens };
   if (prompt.system !== undefined) body.system = prompt.system;
   body.messages = prompt.messages;
   if (settings.thinking !== undefined) body.thinking = settings.thinking;
@@ -50,6 +56,43 @@ export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions)
   if (tools.tools !== undefined) body.tools = tools.tools;
   if (tools.toolChoice !== undefined) body.tool_choice = tools.toolChoice;
   return json !== undefined && tools.usesJsonTool ? { body, jsonTool: json.name } : { body };
+}
+
+/**
+ * The client's own Messages body for an Anthropic backend: every field as
+ * it came (`cache_control` wherever it stood, `output_config`,
+ * `context_management`, `container`, `mcp_servers`, `service_tier`…), bar
+ * the model id, `stream` (Lingua decides how it talks to the upstream) and
+ * `max_tokens` (a limit may have lowered it). A prompt or tool list that a
+ * stage rewrote is sent in its rewritten form, as is every canonical
+ * setting: the canonical request stays the one truth.
+ */
+function sameProtocolBody(req: ChatRequest, raw: AnthropicRequestPassthrough, options: AnthropicBodyOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...raw.body, model: options.model, max_tokens: req.maxTokens ?? options.defaultMaxTokens };
+  if (options.stream) body.stream = true;
+  else delete body.stream;
+  if (req.messages !== raw.messages) {
+    const prompt = toAnthropicPrompt(req.messages);
+    body.messages = prompt.messages;
+    if (prompt.system === undefined) delete body.system;
+    else body.system = prompt.system;
+  }
+  if (req.tools !== raw.tools) {
+    const tools = toolsSection(req, undefined);
+    for (const key of ['tools', 'tool_choice'] as const) delete body[key];
+    if (tools.tools !== undefined) body.tools = tools.tools;
+    if (tools.toolChoice !== undefined) body.tool_choice = tools.toolChoice;
+  }
+  setOrDelete(body, 'stop_sequences', req.stop);
+  setOrDelete(body, 'temperature', req.temperature);
+  setOrDelete(body, 'top_p', req.topP);
+  setOrDelete(body, 'top_k', req.topK);
+  return body;
+}
+
+function setOrDelete(body: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) delete body[key];
+  else body[key] = value;
 }
 
 /** Parameters Anthropic has no equivalent for: neutral values pass, others are a 400. */

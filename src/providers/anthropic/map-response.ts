@@ -17,7 +17,7 @@ export function messageToEvents(body: unknown, provider: string, jsonTool?: stri
   }
   const mapper = new AnthropicStreamMapper(provider, jsonTool);
   const out: StreamEvent[] = [];
-  mapper.push({ type: 'message_start', message: { usage: message.usage } }, out);
+  mapper.push({ type: 'message_start', message }, out);
   message.content.forEach((block: unknown, index) => {
     mapper.push({ type: 'content_block_start', index, content_block: block }, out);
     mapper.push({ type: 'content_block_stop', index }, out);

@@ -1,4 +1,4 @@
-import { LinguaError, type Finish, type StreamEvent } from '../../canonical/index.js';
+import { LinguaError, type Finish, type ResponsePassthrough, type StreamEvent, type StreamOpening } from '../../canonical/index.js';
 import { newToolCallId } from '../../lib/ids.js';
 import { streamErrorToLinguaError } from './map-error.js';
 import { toFinish } from './map-finish.js';
@@ -37,6 +37,8 @@ export class AnthropicStreamMapper {
   readonly #usage = new AnthropicUsage();
   #toolCalls = 0;
   #finish: Finish | undefined;
+  /** From `message_start`, until the first event carries it. */
+  #opening: StreamOpening | undefined;
 
   constructor(provider: string, jsonTool?: string, heldChars = Infinity) {
     this.#provider = provider;
@@ -45,8 +47,9 @@ export class AnthropicStreamMapper {
   }
 
   push(event: Json, out: StreamEvent[]): void {
+    const before = out.length;
     switch (event.type) {
-      case 'message_start': this.#usage.update((event.message as Json | undefined)?.usage); break;
+      case 'message_start': this.#messageStart(event.message); break;
       case 'content_block_start': this.#start(event, out); break;
       case 'content_block_delta': this.#delta(event, out); break;
       case 'content_block_stop': this.#stop(event, out); break;
@@ -55,13 +58,17 @@ export class AnthropicStreamMapper {
         if (this.#finish === undefined) {
           const delta = (event.delta ?? {}) as Json;
           this.#finish = toFinish(delta.stop_reason, delta.stop_sequence, this.#toolCalls > 0);
-          out.push({ type: 'finish', choice: 0, finish: this.#finish });
+          const finish: StreamEvent = { type: 'finish', choice: 0, finish: this.#finish };
+          const passthrough = messageDeltaFields(event);
+          if (passthrough !== undefined) finish.passthrough = passthrough;
+          out.push(finish);
         }
         break;
       }
       case 'error': throw streamErrorToLinguaError(this.#provider, event);
       default: break; // message_stop, ping, and event types added after this was written
     }
+    if (this.#opening !== undefined && out.length > before) this.#attachOpening(out[before]!);
   }
 
   /** Closes the stream: the usage, or an error if the message never finished. */
@@ -70,7 +77,29 @@ export class AnthropicStreamMapper {
       throw new LinguaError('upstream', `upstream provider '${this.#provider}' ended the stream before the message finished`);
     }
     const usage = this.#usage.toUsage();
-    if (usage !== undefined) out.push({ type: 'usage', usage });
+    if (usage !== undefined) out.push({ type: 'usage', usage, passthrough: { protocol: 'anthropic', fields: this.#usage.raw } });
+    if (this.#opening !== undefined && out.length > 0) this.#attachOpening(out[0]!);
+  }
+
+  /**
+   * `message_start`: its usage counts, and the opening the first event
+   * carries: the input tokens (no separate count is then asked) and the
+   * message's fields that canonical events do not carry, for an Anthropic
+   * client.
+   */
+  #messageStart(raw: unknown): void {
+    const message = (typeof raw === 'object' && raw !== null ? raw : {}) as Json;
+    this.#usage.update(message.usage);
+    const fields = Object.create(null) as Json;
+    for (const key of Object.keys(message)) if (!ownMessageFields.has(key)) fields[key] = message[key];
+    this.#opening = { passthrough: { protocol: 'anthropic', fields } };
+    const input = this.#usage.toUsage()?.inputTokens;
+    if (input !== undefined) this.#opening.inputTokens = input;
+  }
+
+  #attachOpening(e: StreamEvent): void {
+    e.opening = this.#opening;
+    this.#opening = undefined;
   }
 
   #start(event: Json, out: StreamEvent[]): void {
@@ -169,4 +198,31 @@ export class AnthropicStreamMapper {
     }
     return block;
   }
+}
+
+/** A message's fields that the canonical events carry (or Lingua sets): the rest are passed through. */
+const ownMessageFields = new Set(['id', 'type', 'role', 'model', 'content', 'stop_reason', 'stop_sequence']);
+
+/**
+ * What a `message_delta` holds beyond the stop reason and usage
+ * (`context_management`, `delta.container`, …), or undefined when nothing.
+ */
+function messageDeltaFields(event: Json): ResponsePassthrough | undefined {
+  const fields = Object.create(null) as Json;
+  let any = false;
+  for (const key of Object.keys(event)) {
+    if (key === 'type' || key === 'delta' || key === 'usage') continue;
+    fields[key] = event[key];
+    any = true;
+  }
+  const delta = (event.delta ?? {}) as Json;
+  const rest = Object.create(null) as Json;
+  for (const key of Object.keys(delta)) {
+    if (key === 'stop_reason' || key === 'stop_sequence') continue;
+    rest[key] = delta[key];
+    any = true;
+  }
+  if (!any) return undefined;
+  fields.delta = rest;
+  return { protocol: 'anthropic', fields };
 }

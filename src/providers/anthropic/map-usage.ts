@@ -14,10 +14,13 @@ export class AnthropicUsage {
   #cacheRead: number | undefined;
   #output: number | undefined;
   #thinking: number | undefined;
+  /** Every field reported, the latest of each, as the upstream wrote them (cache figures by TTL, `service_tier`, …). */
+  readonly raw = Object.create(null) as Json;
 
   update(raw: unknown): void {
     if (typeof raw !== 'object' || raw === null) return;
     const u = raw as Json;
+    Object.assign(this.raw, u);
     if (typeof u.input_tokens === 'number') this.#input = u.input_tokens;
     if (typeof u.cache_creation_input_tokens === 'number') this.#cacheWrite = u.cache_creation_input_tokens;
     if (typeof u.cache_read_input_tokens === 'number') this.#cacheRead = u.cache_read_input_tokens;

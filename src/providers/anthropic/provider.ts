@@ -29,6 +29,8 @@ export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
 /** Any server that speaks Anthropic Messages: Anthropic itself, Ling-1T (seed 001), other compatible gateways. */
 export class AnthropicProvider implements Provider {
   readonly name: string;
+  /** `message_start` (or the whole message) reports the input tokens: a stream needs no count first. */
+  readonly opensWithInputTokens = true;
   readonly #config: AnthropicProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;
@@ -54,7 +56,7 @@ export class AnthropicProvider implements Provider {
   async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
     const streaming = call.request.stream && this.#config.upstream_streaming;
     const { body, jsonTool } = toAnthropicBody(call.request, { model: call.model, defaultMaxTokens: this.#config.default_max_tokens, stream: streaming });
-    const exchange = this.#exchange(this.#path, JSON.stringify(body), call.signal, streaming);
+    const exchange = this.#exchange(this.#path, JSON.stringify(body), call.signal, streaming, call.request.passthrough?.beta);
     try {
       const response = await exchange.send();
       // An upstream that cannot stream may answer a streaming request with the whole message.
@@ -117,12 +119,15 @@ export class AnthropicProvider implements Provider {
     await this.#pool.close();
   }
 
-  #exchange(path: string, body: string, signal: AbortSignal, stream: boolean): UpstreamExchange {
+  /** `beta`: an Anthropic client's `anthropic-beta`, after the operator's own (`headers`), as one list. */
+  #exchange(path: string, body: string, signal: AbortSignal, stream: boolean, beta?: string): UpstreamExchange {
+    const configured = this.#headers['anthropic-beta'];
+    const headers = beta === undefined ? this.#headers : { ...this.#headers, 'anthropic-beta': configured === undefined ? beta : `${configured},${beta}` };
     return new UpstreamExchange({
       provider: this.name,
       pool: this.#pool,
       path,
-      headers: this.#headers,
+      headers,
       body,
       abort: watchSignal(signal),
       stream,

@@ -1,4 +1,4 @@
-import type { AssistantMessage, ChatRequest, ImagePart, Message, TextPart, ToolChoice } from '../../canonical/index.js';
+import { refuseUnportable, type AssistantMessage, type ChatRequest, type ImagePart, type Message, type TextPart, type ToolChoice } from '../../canonical/index.js';
 
 export interface OpenAIBodyOptions {
   /** The upstream's model id. */
@@ -7,11 +7,20 @@ export interface OpenAIBodyOptions {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
 }
 
-/** The canonical request as an OpenAI Chat Completions body. */
+/**
+ * The canonical request as an OpenAI Chat Completions body. Top-level
+ * fields Lingua does not model (`extra`) are passed through when they came
+ * from an OpenAI-family body (`store`, `prediction`, vendor extensions…);
+ * another protocol's never are, and one only its own backends can honour
+ * is refused (`refuseUnportable`).
+ */
 export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Record<string, unknown> {
+  refuseUnportable(req, 'openai', 'an OpenAI-compatible API');
   const messages: Record<string, unknown>[] = [];
   for (const m of req.messages) addMessage(m, messages);
-  const body: Record<string, unknown> = { ...req.extra, model: options.model, messages };
+  const body: Record<string, unknown> = req.extraProtocol === undefined || req.extraProtocol === 'openai'
+    ? { ...req.extra, model: options.model, messages }
+    : { model: options.model, messages };
   if (req.stream) {
     body.stream = true;
     // Always ask for usage: billing needs it even when the client did not.
