@@ -47,12 +47,8 @@ describe('the Codex CLI through Lingua to an Anthropic upstream', { skip: unavai
     upstream.replyFor = (req): FakeMessage => {
       const result = toolResult(req);
       if (result === undefined) {
-        // Codex's shell tool is `exec_command` (or `shell` in older versions): call whichever it offers.
-        const names = offeredToolNames(req.body);
-        const exec = names.includes('exec_command') ? 'exec_command' : 'shell';
-        const input = exec === 'exec_command' ? { cmd: 'echo lingua-$((6*7))' } : { command: ['bash', '-lc', 'echo lingua-$((6*7))'] };
         return {
-          content: [THINKING, { type: 'text', text: 'Running it.' }, { type: 'tool_use', id: 'toolu_codex_1', name: exec, input }],
+          content: [THINKING, { type: 'text', text: 'Running it.' }, { type: 'tool_use', id: 'toolu_codex_1', name: 'exec_command', input: { cmd: 'echo lingua-$((6*7))' } }],
           usage: { input_tokens: 900, output_tokens: 30 },
         };
       }
@@ -67,7 +63,7 @@ describe('the Codex CLI through Lingua to an Anthropic upstream', { skip: unavai
     const calls = upstream.requests.filter((r) => r.path.endsWith('/messages'));
     assert.equal(calls.length, 2, run.output);
     const offered = offeredToolNames(calls[0]!.body);
-    assert.ok(offered.includes('exec_command') || offered.includes('shell'), `Codex's shell tool reaches Anthropic: ${offered.join(', ')}`);
+    assert.ok(offered.includes('exec_command'), `Codex's shell tool reaches Anthropic: ${offered.join(', ')}`);
 
     // The second turn: the whole history, the assistant turn as Anthropic answered it (thinking first, signature unchanged).
     const history = calls[1]!.body.messages as AnthropicMessage[];
@@ -75,9 +71,9 @@ describe('the Codex CLI through Lingua to an Anthropic upstream', { skip: unavai
     assert.ok(assistant !== undefined && typeof assistant.content !== 'string', JSON.stringify(history));
     const thinking = assistant.content.find((b) => b.type === 'thinking');
     assert.deepEqual(thinking, THINKING, 'the signed thinking comes back unchanged through encrypted_content');
-    assert.equal(assistant.content[0]!.type, 'thinking', 'thinking leads its turn, as Anthropic requires');
+    assert.deepEqual(assistant.content.map((b) => b.type), ['thinking', 'text', 'tool_use'], 'the turn as Anthropic answered it, thinking first as it requires');
     const use = assistant.content.find((b) => b.type === 'tool_use');
-    assert.equal(use?.id, 'toolu_codex_1');
+    assert.deepEqual(use, { type: 'tool_use', id: 'toolu_codex_1', name: 'exec_command', input: { cmd: 'echo lingua-$((6*7))' } });
     const result = toolResult(calls[1]!);
     assert.equal(result?.tool_use_id, 'toolu_codex_1');
     assert.match(JSON.stringify(result?.content), /lingua-42/);
