@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
+import { until } from '../support/until.js';
 import { answerEmbeddings, asFloat32, fakeVector } from './fake-embedder.js';
 
 const upstream = new FakeOpenAI();
@@ -84,6 +85,22 @@ test('a broken upstream answer is a 502, not vectors', async () => {
     const out = await post({ model: 'embed-small', input: 'x' });
     assert.equal(out.status, 502);
     assert.match(out.body.error.message, /broken embeddings answer/);
+  } finally {
+    upstream.handler = answerEmbeddings;
+  }
+});
+
+test('a client that leaves stops the upstream call', async () => {
+  upstream.handler = () => {}; // never answers
+  try {
+    const arrived = upstream.requests.length;
+    const aborted = upstream.aborted;
+    const controller = new AbortController();
+    const answer = fetch(`${lingua.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'embed-small', input: 'wait' }), signal: controller.signal });
+    await until(() => upstream.requests.length > arrived, 'the request to reach the upstream');
+    controller.abort();
+    await assert.rejects(answer);
+    await until(() => upstream.aborted > aborted, 'the upstream call to be aborted');
   } finally {
     upstream.handler = answerEmbeddings;
   }
