@@ -115,7 +115,8 @@ export interface ChatRequest {
    * raw text must refuse the request, never template it.
    */
   textCompletion?: {
-    prompt: string | string[];
+    /** As the client sent it: a text, texts, token ids, or arrays of token ids (one prompt each); see `textPrompts`. */
+    prompt: string | string[] | number[] | number[][];
     suffix?: string;
     /** The protocol prepends the prompt to each text; providers ignore it. */
     echo?: boolean;

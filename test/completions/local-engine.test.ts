@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startLingua, type TestServer } from '../support/lingua.js';
+import { sharedLlama } from '../../src/providers/llama-cpp/engine.js';
 import { u32, writeGguf, type GgufFile } from '../../src/providers/llama-cpp/gguf/gguf-writer.js';
 import { scriptedModel } from '../../src/providers/llama-cpp/gguf/scripted-model.js';
 import { countTokens, generateTestModels, pieceId, SCRIPT, SCRIPT_COMPLETION_TOKENS, SCRIPT_TOKENS, type TestModels } from '../llama-cpp/models.js';
@@ -31,6 +32,16 @@ const OPENING_WORDS = 3;
 const CONTINUATION = SCRIPT.slice(OPENING.length);
 /** Tokens generated after OPENING: the remaining words and the end-of-turn token. */
 const CONTINUATION_TOKENS = SCRIPT_TOKENS.length - OPENING_WORDS + 1;
+
+/** The token ids of `text` by the model's own tokenizer, loaded directly. */
+async function tokenIds(modelPath: string, text: string): Promise<number[]> {
+  const model = await (await sharedLlama()).loadModel({ modelPath });
+  try {
+    return [...model.tokenize(text, true)];
+  } finally {
+    await model.dispose();
+  }
+}
 
 interface Frame { choices: Array<{ text: string; index: number; finish_reason: string | null; logprobs: unknown }>; usage?: { prompt_tokens: number; completion_tokens: number } }
 
@@ -104,6 +115,20 @@ describe('POST /v1/completions on the local engine (scripted model)', () => {
     ]);
     assert.equal(r.usage?.prompt_tokens, await countTokens(models.scripted, 'Hi there') + await countTokens(models.scripted, OPENING));
     assert.equal(r.usage?.completion_tokens, 2 * SCRIPT_COMPLETION_TOKENS + 2 * CONTINUATION_TOKENS);
+  });
+
+  test('a prompt of token ids is evaluated as those tokens; an array of them gives a prompt each', async () => {
+    const ids = await tokenIds(models.scripted, OPENING);
+    const one = await client.completions.create({ model: 'scripted', prompt: ids, max_tokens: 64 });
+    assert.deepEqual(one.choices.map((c) => c.text), [CONTINUATION]);
+    assert.equal(one.usage?.prompt_tokens, ids.length);
+    const hi = await tokenIds(models.scripted, 'Hi');
+    const two = await client.completions.create({ model: 'scripted', prompt: [hi, ids], n: 2, max_tokens: 64 });
+    assert.deepEqual(two.choices.map((c) => [c.index, c.text]), [[0, SCRIPT], [1, SCRIPT], [2, CONTINUATION], [3, CONTINUATION]]);
+    assert.equal(two.usage?.prompt_tokens, hi.length + ids.length);
+    await refusedNaming({ model: 'scripted', prompt: [...ids, 1_000_000] }, 'prompt');
+    await refusedNaming({ model: 'scripted', prompt: [ids, [-1]] }, 'prompt[1][0]');
+    await refusedNaming({ model: 'scripted', prompt: ids, echo: true }, 'echo');
   });
 
   test('stop ends the text before the stop sequence; max_tokens ends it with finish_reason length', async () => {

@@ -96,6 +96,13 @@ test('suffix passes to the upstream, streamed or not', async () => {
   assert.equal(upstream.last.body.prompt, 'def f(');
 });
 
+test('token-id prompts pass to the upstream as they came', async () => {
+  await client.completions.create({ model: 'm1', prompt: [15496, 11, 995] });
+  assert.deepEqual(upstream.last.body.prompt, [15496, 11, 995]);
+  await client.completions.create({ model: 'm1', prompt: [[1, 2], [3]] });
+  assert.deepEqual(upstream.last.body.prompt, [[1, 2], [3]]);
+});
+
 test('bad logprobs values are a 400 naming logprobs; echo with logprobs a 400 naming echo', async () => {
   const before = upstream.requests.length;
   for (const logprobs of [6, -1, 1.5, 'two']) {

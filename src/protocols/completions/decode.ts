@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { invalidRequest, type ChatRequest } from '../../canonical/index.js';
+import { textPrompts } from '../../canonical/text-prompts.js';
 import { safeParseReporting, validationError } from '../../lib/validation-error.js';
 
 const text = z.string().max(4_000_000);
+const tokens = z.array(z.int().min(0).max(2 ** 31 - 1)).min(1).max(1_000_000);
 
 /** `POST /v1/completions`, OpenAI's legacy shape: every field named, unknown ones refused. */
 const schema = z.strictObject({
   model: z.string().min(1).max(256),
-  prompt: z.union([text, z.array(text).min(1).max(128)]),
+  prompt: z.union([text, z.array(text).min(1).max(128), tokens, z.array(tokens).min(1).max(128)]),
   suffix: text.nullish(),
   max_tokens: z.int().min(0).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
@@ -37,7 +39,11 @@ export function decodeCompletion(body: unknown): ChatRequest {
   if (b.best_of != null && b.best_of !== (b.n ?? 1)) throw invalidRequest("'best_of' other than 'n' is not supported: ask for 'n' choices instead.", 'best_of', 'unsupported_parameter');
   // Echo is Lingua's (the prompt prepended), so the backend's logprobs would not cover the echoed prompt.
   if (b.logprobs != null && b.echo === true) throw invalidRequest("'echo' together with 'logprobs' is not supported: the prompt's log probabilities are not returned.", 'echo', 'unsupported_parameter');
-  const prompt = Array.isArray(b.prompt) ? b.prompt.join('\n') : b.prompt;
+  const prompts = textPrompts({ prompt: b.prompt });
+  // Lingua adds the echo as text; token ids it cannot turn back into text.
+  if (b.echo === true && prompts.some((p) => typeof p !== 'string')) throw invalidRequest("'echo' needs a text prompt: token ids cannot be echoed.", 'echo', 'unsupported_parameter');
+  // For token estimates only: ids as their digits over-count them a little, as the estimate should.
+  const prompt = prompts.map((p) => (typeof p === 'string' ? p : p.join(' '))).join('\n');
   const req: ChatRequest = {
     model: b.model,
     messages: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],

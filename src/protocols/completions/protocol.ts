@@ -5,6 +5,7 @@ import type { ChatProtocol, Endpoint, StreamEncoder } from '../contract.js';
 import { openAIFinishReason, openAIUsage } from '../openai/encode-common.js';
 import { openAIRateLimitHeaders } from '../openai/rate-limit-headers.js';
 import { renderOpenAIError } from '../openai/render-error.js';
+import { textPrompts } from '../../canonical/text-prompts.js';
 import { decodeCompletion } from './decode.js';
 import { joinLogprobs, logprobsValue } from './logprobs.js';
 
@@ -16,7 +17,9 @@ import { joinLogprobs, logprobsValue } from './logprobs.js';
 function echoed(request: ChatRequest, index: number): string {
   const t = request.textCompletion;
   if (t?.echo !== true) return '';
-  return typeof t.prompt === 'string' ? t.prompt : t.prompt[Math.floor(index / request.n)] ?? '';
+  // Echo takes text prompts only (decode.ts).
+  const prompt = textPrompts(t)[Math.floor(index / request.n)];
+  return typeof prompt === 'string' ? prompt : '';
 }
 
 /** A folded result as a `text_completion` object. */

@@ -50,6 +50,11 @@ export function upstreamLimits(config: { max_response_mb: number; max_error_body
   };
 }
 
+/** A provider config's timeouts, as an `UpstreamExchange` takes them. */
+export function upstreamTimeouts(config: { timeout_s: number; stream_idle_timeout_s: number; connect_timeout_s: number; total_timeout_s?: number | undefined }) {
+  return { timeoutS: config.timeout_s, idleTimeoutS: config.stream_idle_timeout_s, connectTimeoutS: config.connect_timeout_s, totalTimeoutS: config.total_timeout_s };
+}
+
 /** A keep-alive pool to `base_url`'s origin, and the path of `endpoint` below `base_url`. */
 export function upstreamPool(baseUrl: string, maxConnections: number, endpoint: string, connectTimeoutS = 10): { pool: Pool; path: string } {
   const url = new URL(baseUrl);

@@ -14,9 +14,18 @@ import { saysContextTooLong } from './context-length.js';
  */
 export function upstreamStatusError(provider: string, status: number, bodyText: string, retryAfter?: number): LinguaError {
   const detail = parseErrorBody(bodyText);
-  const message = detail.message ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
+  return upstreamFailure(provider, status, { ...detail, message: detail.message ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`) }, retryAfter);
+}
+
+/**
+ * The error for an upstream failure that stands for HTTP `status`, however
+ * the upstream framed it (an error body, an envelope's `code`); `said` is
+ * how it said so, for the message (default `HTTP <status>`).
+ */
+export function upstreamFailure(provider: string, status: number, detail: UpstreamErrorDetail, retryAfter?: number, said = `HTTP ${status}`): LinguaError {
+  const { message } = detail;
   if (status === 401 || status === 403) {
-    return new LinguaError('upstream', `upstream provider '${provider}' refused this server's credentials (HTTP ${status}): ${message}`, { code: 'upstream_credentials_refused', upstreamStatus: status });
+    return new LinguaError('upstream', `upstream provider '${provider}' refused this server's credentials (${said}): ${message}`, { code: 'upstream_credentials_refused', upstreamStatus: status });
   }
   if (status >= 400 && status < 500) {
     // One code for a request too long for the model's context, whatever the upstream calls it: the router's `context_fallbacks` read it.
@@ -24,7 +33,7 @@ export function upstreamStatusError(provider: string, status: number, bodyText: 
     return new LinguaError(kindForStatus(status), message, { status, param: detail.param, code, retryAfter, upstreamStatus: status });
   }
   const kind = status === 503 || status === 504 || status === 529 ? kindForStatus(status) : 'upstream';
-  return new LinguaError(kind, `upstream provider '${provider}' failed with HTTP ${status}: ${message}`, { code: detail.code, retryAfter, upstreamStatus: status });
+  return new LinguaError(kind, `upstream provider '${provider}' failed with ${said}: ${message}`, { code: detail.code, retryAfter, upstreamStatus: status });
 }
 
 /** A `retry-after-ms` header (OpenAI's, Azure's: milliseconds) as seconds. */
@@ -46,6 +55,9 @@ export function parseRetryAfter(header: string | string[] | undefined, now = Dat
 }
 
 interface ErrorDetail { message?: string; param?: string; code?: string; type?: string }
+
+/** What an upstream said about its failure. */
+export interface UpstreamErrorDetail extends ErrorDetail { message: string }
 
 /** Reads OpenAI `{error:{message,param,code}}`, Anthropic `{error:{type,message}}` and `{message}` bodies. */
 function parseErrorBody(text: string): ErrorDetail {

@@ -24,6 +24,8 @@ export interface UpstreamPost {
   totalTimeoutS?: number | undefined;
   /** How much of the answer is read at most (the provider's `max_*` settings). */
   limits: UpstreamLimits;
+  /** The error for a non-2xx answer, for upstreams that frame failures their own way; absent: `upstreamStatusError`. */
+  statusError?: (status: number, bodyText: string, retryAfter: number | undefined) => LinguaError;
 }
 
 /** The status line and headers of a 2xx upstream answer. */
@@ -232,7 +234,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.#ended = true;
     if (this.#errorStatus !== 0) {
-      this.#fail(upstreamStatusError(this.#p.provider, this.#errorStatus, this.#takeText(), this.#retryAfter));
+      const p = this.#p;
+      const text = this.#takeText();
+      this.#fail(p.statusError?.(this.#errorStatus, text, this.#retryAfter) ?? upstreamStatusError(p.provider, this.#errorStatus, text, this.#retryAfter));
     }
     this.#wake();
   }

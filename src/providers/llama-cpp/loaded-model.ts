@@ -77,7 +77,7 @@ export class LoadedModel {
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
     this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
     this.#longestPiece = longestPiece(metadata.tokenizer?.ggml?.tokens);
-    this.#textEngine = { model, limits: this.#limits, longestPiece: this.#longestPiece, sampling: (req, choice) => samplingFor(req, choice, this.contextSize, this.#vocabularySize), tokenBias: (bias) => this.#tokenBias(bias) };
+    this.#textEngine = { model, limits: this.#limits, longestPiece: this.#longestPiece, vocabularySize: this.#vocabularySize, sampling: (req, choice) => samplingFor(req, choice, this.contextSize, this.#vocabularySize), tokenBias: (bias) => this.#tokenBias(bias) };
     const slots = Array.from({ length: options.parallel }, (): Slot => {
       const sequence = context.getSequence();
       return { sequence, guard: new DecodeGuard(sequence) };

@@ -1,5 +1,6 @@
 import { LlamaCompletion, LlamaVocabularyType, type LlamaCompletionGenerationOptions, type LlamaModel, type Token, type TokenBias } from 'node-llama-cpp';
 import { invalidRequest, type ChatRequest } from '../../canonical/index.js';
+import { textPrompts } from '../../canonical/text-prompts.js';
 import { finishOf } from './generate-choice.js';
 import type { SlotWork } from './loaded-model.js';
 import { commonPrefix, completionRoom, promptTooLong, type ContextLimits } from './prompt-fit.js';
@@ -13,6 +14,8 @@ export interface TextEngine {
   limits: ContextLimits;
   /** Characters of the vocabulary's longest piece: a longer text than context × this cannot fit. */
   longestPiece: number;
+  /** Token ids at or past it are not the model's. */
+  vocabularySize: number;
   sampling(req: ChatRequest, choice: number): Sampling;
   tokenBias(bias: Record<string, number>): TokenBias;
 }
@@ -41,7 +44,7 @@ export function textCompletionWork(engine: TextEngine, req: ChatRequest): SlotWo
   if (text.logprobs !== undefined) {
     throw invalidRequest("The local llama.cpp engine does not return log probabilities: remove 'logprobs'.", 'logprobs', 'unsupported_parameter');
   }
-  const prompts = textPrompts(engine, text);
+  const prompts = preparePrompts(engine, text);
   const limits = prompts.map((p) => completionRoom(engine.limits, p.tokens.length, req.maxTokens, 'prompt'));
   return async (sequence, stop, emit) => {
     const completion = new LlamaCompletion({ contextSequence: sequence });
@@ -83,36 +86,55 @@ export function textCompletionWork(engine: TextEngine, req: ChatRequest): SlotWo
 
 /** Input tokens of a text completion, exactly as the engine will evaluate them (every prompt's). */
 export function countTextPrompt(engine: TextEngine, text: TextCompletion): number {
-  return textPrompts(engine, text).reduce((sum, p) => sum + p.tokens.length, 0);
+  return preparePrompts(engine, text).reduce((sum, p) => sum + p.tokens.length, 0);
 }
 
-function textPrompts(engine: TextEngine, text: TextCompletion): TextPrompt[] {
-  const prompts = typeof text.prompt === 'string' ? [text.prompt] : text.prompt;
-  return prompts.map((prompt) => tokenizePrompt(engine, text, prompt));
+function preparePrompts(engine: TextEngine, text: TextCompletion): TextPrompt[] {
+  return textPrompts(text).map((prompt) => tokenizePrompt(engine, text, prompt));
 }
 
-function tokenizePrompt(engine: TextEngine, text: TextCompletion, prompt: string): TextPrompt {
+function tokenizePrompt(engine: TextEngine, text: TextCompletion, prompt: string | number[]): TextPrompt {
   const { model, limits } = engine;
   // Tokenizing is synchronous and, on long runs of text, slow: a prompt that cannot fit is refused without it.
-  const chars = prompt.length + (text.suffix?.length ?? 0);
+  const chars = (typeof prompt === 'string' ? prompt.length : 0) + (text.suffix?.length ?? 0);
   if (chars > limits.contextSize * engine.longestPiece) throw promptTooLong(limits.contextSize, chars, 'prompt');
   const bos = beginningToken(model);
   const head = bos === undefined ? [] : [bos];
-  if (text.suffix === undefined) {
-    // As LlamaCompletion tokenizes a string: no space added in front of the text after BOS.
-    const tokens = model.tokenize(prompt, true, bos === undefined ? undefined : 'trimLeadingSpace');
-    if (tokens.length === 0 && bos === undefined) throw invalidRequest("'prompt' is empty, and this model has no beginning-of-text token to start from.", 'prompt');
-    return { tokens: [...head, ...tokens], prefix: tokens };
+  const fim = text.suffix === undefined ? undefined : fimTokens(model);
+  // As LlamaCompletion tokenizes a string: no space added in front of the text after BOS (always, for fill-in-the-middle).
+  const prefix = typeof prompt === 'string'
+    ? model.tokenize(prompt, true, bos === undefined && fim === undefined ? undefined : 'trimLeadingSpace')
+    : tokenIds(prompt, bos, engine.vocabularySize);
+  if (fim === undefined) {
+    if (prefix.length === 0 && bos === undefined) throw invalidRequest("'prompt' is empty, and this model has no beginning-of-text token to start from.", 'prompt');
+    return { tokens: [...head, ...prefix], prefix };
   }
+  const { pre, suf, mid } = fim;
+  const suffix = model.tokenize(text.suffix!, true, 'trimLeadingSpace');
+  // The order LlamaCompletion builds: prefix-suffix-middle when the model has a middle token, else suffix first.
+  const body = mid === null ? [suf, ...suffix, pre, ...prefix] : [pre, ...prefix, suf, ...suffix, mid];
+  return { tokens: [...head, ...body], prefix, suffix };
+}
+
+/** The model's fill-in-the-middle markers; a 400 naming `suffix` when it has none. */
+function fimTokens(model: LlamaModel): { pre: Token; suf: Token; mid: Token | null } {
   const { prefix: pre, suffix: suf, middle: mid } = model.tokens.infill;
   if (pre === null || suf === null) {
     throw invalidRequest("This model has no fill-in-the-middle tokens, so the local engine cannot complete between a prompt and a 'suffix': remove 'suffix', or serve a code model that has them.", 'suffix', 'unsupported_parameter');
   }
-  const prefix = model.tokenize(prompt, true, 'trimLeadingSpace');
-  const suffix = model.tokenize(text.suffix, true, 'trimLeadingSpace');
-  // The order LlamaCompletion builds: prefix-suffix-middle when the model has a middle token, else suffix first.
-  const body = mid === null ? [suf, ...suffix, pre, ...prefix] : [pre, ...prefix, suf, ...suffix, mid];
-  return { tokens: [...head, ...body], prefix, suffix };
+  return { pre, suf, mid };
+}
+
+/**
+ * A prompt given as token ids, checked against the vocabulary. LlamaCompletion
+ * puts BOS first itself, so ids that start with it lose that one (it is
+ * not doubled); ids without it get it when the model wants it, as a text would.
+ */
+function tokenIds(ids: readonly number[], bos: Token | undefined, vocabularySize: number): Token[] {
+  const bad = ids.findIndex((id) => id >= vocabularySize);
+  if (bad >= 0) throw invalidRequest(`'prompt' holds token ${ids[bad]}, but the model's vocabulary has ${vocabularySize} tokens.`, 'prompt');
+  const tokens = ids as Token[];
+  return bos !== undefined && tokens[0] === bos ? tokens.slice(1) : tokens.slice();
 }
 
 /**

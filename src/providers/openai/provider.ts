@@ -9,6 +9,7 @@ import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamL
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
 import { toOpenAIBody } from './map-request.js';
+import { textPrompts } from '../../canonical/text-prompts.js';
 import { pushTextChunk, textCompletionToEvents, toTextCompletionBody } from './map-text-completion.js';
 import { completionToEvents } from './map-response.js';
 import { OpenAIStreamMapper } from './map-stream.js';
@@ -78,7 +79,7 @@ export class OpenAIProvider implements Provider {
       await exchange.send();
       const text = call.request.textCompletion;
       // A prompt array gets n choices per prompt.
-      const choices = call.request.n * (Array.isArray(text?.prompt) ? text.prompt.length : 1);
+      const choices = call.request.n * (text === undefined ? 1 : textPrompts(text).length);
       const mapper = new OpenAIStreamMapper(this.name, { choices, heldChars: this.#limits.sseEventChars });
       for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
