@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { collectStream } from '../support/collect-stream.js';
 import { FakeEnvelope, type FakeFailure } from '../support/fake-envelope.js';
+import { FakeOpenAI } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { API_KEY, postRaw, sseData } from '../support/openai-fixture.js';
 
@@ -149,7 +150,7 @@ interface Expected {
 
 /** Each code family, sent with its own HTTP status or with 200, and what callers get. */
 const failures: Array<[string, FakeFailure, Expected]> = [
-  ['invalid request (400), naming the field', { httpStatus: 400, code: '400', message: 'temperature must be between 0 and 2', param: 'temperature' },
+  ['invalid request (code 400 sent with HTTP 200), naming the field', { httpStatus: 200, code: '400', message: 'temperature must be between 0 and 2', param: 'temperature' },
     { status: 400, openaiType: 'invalid_request_error', code: null, param: 'temperature', anthropicType: 'invalid_request_error' }],
   ['invalid request as a word code, sent with HTTP 200', { httpStatus: 200, code: 'INVALID_PARAMETER', message: 'top_p is out of range', param: 'top_p' },
     { status: 400, openaiType: 'invalid_request_error', code: 'INVALID_PARAMETER', param: 'top_p', anthropicType: 'invalid_request_error' }],
@@ -163,16 +164,18 @@ const failures: Array<[string, FakeFailure, Expected]> = [
     { status: 400, openaiType: 'invalid_request_error', code: 'context_length_exceeded', anthropicType: 'invalid_request_error' }],
   ['overloaded, sent with HTTP 200', { httpStatus: 200, code: 'SERVER_BUSY', message: 'The engine is busy' },
     { status: 529, openaiType: 'server_error', code: 'SERVER_BUSY', anthropicType: 'overloaded_error' }],
-  ['unavailable (503)', { httpStatus: 503, code: '503', message: 'Under maintenance' },
+  ['unavailable (code 503 sent with HTTP 500)', { httpStatus: 500, code: '503', message: 'Under maintenance' },
     { status: 503, openaiType: 'server_error', code: null, anthropicStatus: 529, anthropicType: 'overloaded_error' }],
   ['an upstream error (500)', { httpStatus: 500, code: '500', message: 'Internal error' },
     { status: 502, openaiType: 'upstream_error', code: null, anthropicType: 'api_error' }],
-  ['a business code under 500, sent with HTTP 200', { httpStatus: 200, code: '500100', message: 'Engine failure' },
-    { status: 502, openaiType: 'upstream_error', code: null, anthropicType: 'api_error' }],
+  ['a business code under 400, sent with HTTP 200', { httpStatus: 200, code: '40001', message: 'messages must not be empty' },
+    { status: 400, openaiType: 'invalid_request_error', code: null, anthropicType: 'invalid_request_error' }],
   ["the upstream refusing this server's credentials (401 with HTTP 200)", { httpStatus: 200, code: '401', message: 'Token expired' },
     { status: 502, openaiType: 'upstream_error', code: 'upstream_credentials_refused', anthropicType: 'api_error' }],
   ['an unknown code sent with HTTP 200', { httpStatus: 200, code: 'E_STRANGE', message: 'Something odd' },
     { status: 502, openaiType: 'upstream_error', code: 'E_STRANGE', anthropicType: 'api_error' }],
+  ['an unknown code sent with an HTTP error status: that status', { httpStatus: 429, code: 'E_STRANGE', message: 'Wait a little' },
+    { status: 429, openaiType: 'rate_limit_error', code: 'E_STRANGE', anthropicType: 'rate_limit_error' }],
 ];
 
 describe('an enveloped upstream failure reaches each caller in its own shape', () => {
@@ -293,5 +296,74 @@ describe("an enveloped upstream's credentials", () => {
     } finally {
       await f.close();
     }
+  });
+});
+
+describe("Lingua's own /api/v1 as the enveloped upstream of another Lingua", () => {
+  const INNER_KEY = 'sk-inner-lingua-0a1b2c3d';
+  let backend: FakeOpenAI;
+  let inner: TestServer;
+  let outer: TestServer;
+  let client: OpenAI;
+  before(async () => {
+    backend = new FakeOpenAI();
+    const backendUrl = await backend.start();
+    const routing = { max_retries: 0, cooldown: { failures: 0 } };
+    inner = await startLingua({
+      keys: [{ name: 'outer', key: INNER_KEY }], routing,
+      providers: [{ name: 'backend', type: 'openai', base_url: backendUrl }],
+      models: [{ name: 'inner-model', provider: 'backend', model: 'backend-model' }],
+    });
+    outer = await startLingua({
+      keys: [{ name: 'test', key: API_KEY }], routing,
+      providers: [{ name: 'inner', type: 'envelope', base_url: `${inner.url}/api/v1`, api_key: INNER_KEY }],
+      models: [{ name: 'm1', provider: 'inner', model: 'inner-model' }],
+    });
+    client = new OpenAI({ baseURL: `${outer.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
+  });
+  after(async () => { await outer.close(); await inner.close(); await backend.close(); });
+  beforeEach(() => {
+    backend.handler = undefined;
+    backend.reply = { choices: [{ text: 'Through two gateways.' }], usage: { prompt_tokens: 4, completion_tokens: 4 } };
+  });
+
+  test('whole and streamed answers come through, the tool call too', async () => {
+    const whole = await client.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(whole.choices[0]?.message.content, 'Through two gateways.');
+    assert.equal(whole.usage?.completion_tokens, 4);
+    assert.equal(backend.last.body.model, 'backend-model');
+
+    backend.reply = toolReply;
+    const got = await collectStream(await client.chat.completions.create({
+      model: 'm1', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [{ type: 'function', function: weatherTool }], stream: true,
+    }));
+    assert.equal(got.text, 'Let me look.');
+    assert.deepEqual(got.toolCalls.map((c) => [c.id, c.name, c.arguments]), [['call_w1', 'get_weather', '{"city":"Paris"}']]);
+    assert.deepEqual(got.finishReasons, ['tool_calls']);
+  });
+
+  test("the inner Lingua's failure envelope (a backend 429) is a 429 with its retry-after", async () => {
+    backend.handler = (_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' });
+      res.end(JSON.stringify({ error: { message: 'backend says slow down', type: 'rate_limit_error', param: null, code: null } }));
+    };
+    const res = await postRaw(`${outer.url}/v1/chat/completions`, { model: 'm1', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(res.status, 429, res.text);
+    assert.equal(res.headers.get('retry-after'), '3');
+    assert.match(res.text, /backend says slow down/);
+  });
+
+  test("the inner Lingua's error frame mid-stream ends the outer stream with an error", async () => {
+    backend.handler = (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: req.body.model, choices: [{ index: 0, delta: { content: 'Half' }, finish_reason: null }] };
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      res.end(`data: ${JSON.stringify({ error: { message: 'backend fell over', type: 'server_error' } })}\n\n`);
+    };
+    let text = '';
+    await assert.rejects(async () => {
+      for await (const c of await client.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'hi' }], stream: true })) text += c.choices[0]?.delta.content ?? '';
+    }, /backend fell over/);
+    assert.equal(text, 'Half');
   });
 });
