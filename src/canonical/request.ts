@@ -96,6 +96,12 @@ export interface ChatRequest {
   topP?: number;
   topK?: number;
   stop?: string[];
+  /**
+   * The client's protocol says which stop sequence ended the text
+   * (Anthropic's `stop_sequence`): a backend that cannot has its stops
+   * matched by Lingua (src/router/stop-matching.ts).
+   */
+  reportStop?: boolean;
   presencePenalty?: number;
   frequencyPenalty?: number;
   /** Token id (as a decimal string) to bias in -100..100. */

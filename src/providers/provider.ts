@@ -60,6 +60,13 @@ export interface Provider {
    * both: each model's `embedding: true` says which it is).
    */
   readonly modelKind?: 'chat' | 'embedding' | 'any';
+  /**
+   * What the backend does with `stop` when it cannot do all a client may
+   * ask: at most `max` sequences, and whether it says which one matched.
+   * Absent: any number, reported. Otherwise the router matches the
+   * sequences itself when needed (src/router/stop-matching.ts).
+   */
+  readonly stops?: { max: number; reportsMatch: boolean };
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
   /** Whether it can serve now (`/health/ready`); absent: always, as far as Lingua can tell without a call. */

@@ -4,6 +4,7 @@ import type { ProviderCall } from '../providers/provider.js';
 import { asLinguaError } from './as-lingua-error.js';
 import type { Deployment } from './model-entry.js';
 import type { Failure, RouteRequest, RouteRun, RouteServices } from './route-run.js';
+import { stopMatching } from './stop-matching.js';
 
 /** Told of each deployment a request is tried on (the usage record's target and attempts). */
 export interface AttemptTrace {
@@ -12,8 +13,10 @@ export interface AttemptTrace {
 
 /** One call of a deployment's provider. */
 export function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
-  const call = new Call(request, d.upstreamModel, abort);
-  return d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
+  const stops = stopMatching(d.provider, request);
+  const call = new Call(stops?.request ?? request, d.upstreamModel, abort);
+  const batches = d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
+  return stops === undefined ? batches : stops.wrap(batches);
 }
 
 /** A provider call whose AbortSignal is built only if the provider reads it. */

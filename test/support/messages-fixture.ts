@@ -28,7 +28,8 @@ export async function messagesFixture(options: { server?: Record<string, unknown
     server: options.server ?? {},
     keys: [{ name: 'test', key: API_KEY }],
     providers: [
-      { name: 'up', type: 'openai', base_url: baseUrl, api_key: 'upstream-secret-key' },
+      // vLLM-like: it names the stop sequence that matched (test/router/stop-matching.test.ts has one that does not).
+      { name: 'up', type: 'openai', base_url: baseUrl, api_key: 'upstream-secret-key', reports_stop_sequence: true },
       // Replaced by the scripted provider of the same name.
       { name: scripted.name, type: 'openai', base_url: 'http://127.0.0.1:9/v1' },
     ],

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FakeAnthropic, sendError, type FakeBlock } from '../support/fake-anthropic.js';
-import { FakeOpenAI } from '../support/fake-openai.js';
+import { completion, FakeOpenAI, streamReply, type FakeReply } from '../support/fake-openai.js';
 import type { RecordedRequest } from '../support/fake-upstream.js';
 import type { NeutralReply } from './neutral.js';
 
@@ -35,12 +35,22 @@ export function openAIBackend(): BackendDriver {
           ...(r.reasoning === undefined ? {} : { reasoning: r.reasoning.text }),
           ...(r.toolCalls === undefined ? {} : { toolCalls: r.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: JSON.stringify(c.input) })) }),
           finish: finish[r.stop],
-          // vLLM names the stop string that matched.
-          ...(r.stopSequence === undefined ? {} : { stopReason: r.stopSequence }),
         }],
         usage: { prompt_tokens: r.usage.input, completion_tokens: r.usage.output },
         chunkSize: 3,
       };
+      if (r.stop === 'stop_sequence') {
+        // As OpenAI does: asked to stop, it ends the text before the sequence and says only `stop`;
+        // not asked (Lingua matches the sequences itself), the model writes the sequence and on.
+        const asked = fake.reply;
+        const written: FakeReply = { ...asked, choices: [{ ...asked.choices[0]!, text: `${r.text ?? ''}${r.stopSequence}, and on`, finish: 'length' }] };
+        fake.handler = (req, res: ServerResponse) => {
+          const reply = Array.isArray(req.body.stop) ? asked : written;
+          if (req.body.stream === true) return streamReply(reply, req, res);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(completion(reply, req)));
+        };
+      }
     },
     scriptError(status, message) {
       fake.handler = (_req, res: ServerResponse) => {

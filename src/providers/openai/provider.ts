@@ -21,6 +21,12 @@ export const openAIProviderSchema = z.object({
   ...upstreamFields(90),
   /** Field used for the token limit: newer OpenAI models want `max_completion_tokens`. */
   max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
+  /**
+   * The upstream names the stop sequence that matched (vLLM's and SGLang's
+   * `stop_reason`). Otherwise, for clients that must be told (Anthropic's
+   * `stop_sequence`) or send more than 4, Lingua matches them itself.
+   */
+  reports_stop_sequence: z.boolean().default(false),
 });
 
 export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
@@ -28,6 +34,8 @@ export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
 /** Any server that speaks OpenAI Chat Completions: vLLM, SGLang, Ollama, llama.cpp server, OpenAI… */
 export class OpenAIProvider implements Provider {
   readonly name: string;
+  /** OpenAI takes 4 stop sequences and strips the one that matched, saying only `stop` (vLLM names it). */
+  readonly stops: { max: number; reportsMatch: boolean };
   /** Chat and embedding models alike: each model's `embedding: true` says which. */
   readonly modelKind = 'any';
   readonly #config: OpenAIProviderConfig;
@@ -43,6 +51,7 @@ export class OpenAIProvider implements Provider {
   constructor(config: OpenAIProviderConfig) {
     this.name = config.name;
     this.#config = config;
+    this.stops = { max: 4, reportsMatch: config.reports_stop_sequence };
     ({ pool: this.#pool, path: this.#path } = upstreamPool(config.base_url, config.max_connections, 'chat/completions', config.connect_timeout_s));
     this.#completionsPath = this.#path.replace(/chat\/completions$/, 'completions');
     this.#embeddingsPath = this.#path.replace(/chat\/completions$/, 'embeddings');
