@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newKey } from '../../src/auth/key-format.js';
-import type { StoredUsageRecord } from '../../src/storage/index.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { LogLines } from '../support/log-lines.js';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
+import { usageRecords } from '../support/usage-records.js';
 import { answerEmbeddings } from './fake-embedder.js';
 
 const KEY = 'sk-embed-config-key-0123';
@@ -41,10 +41,7 @@ describe('embeddings in the platform: ledger, key scopes, limits, budgets, model
   });
 
   const storage = () => server.lingua.platform.storage;
-  async function records(): Promise<StoredUsageRecord[]> {
-    await storage().ledger.flush();
-    return (await storage().usage.requests({ limit: 500 })).rows;
-  }
+  const records = () => usageRecords(server);
   async function post(path: string, body: unknown, key = KEY): Promise<{ status: number; body: any }> {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
     return { status: res.status, body: await res.json() };

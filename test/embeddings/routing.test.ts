@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { StoredUsageRecord } from '../../src/storage/index.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
+import { usageRecords } from '../support/usage-records.js';
 import { answerEmbeddings, fakeVector } from './fake-embedder.js';
 
 describe('embeddings are routed as generations are', () => {
@@ -33,10 +33,7 @@ describe('embeddings are routed as generations are', () => {
     const res = await fetch(`${server.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   }
-  async function record(user: string): Promise<StoredUsageRecord> {
-    await server.lingua.platform.storage.ledger.flush();
-    return (await server.lingua.platform.storage.usage.requests({ limit: 100 })).rows.find((r) => r.user === user)!;
-  }
+  const record = async (user: string) => (await usageRecords(server)).find((r) => r.user === user)!;
 
   test('a target that fails before answering: the next tier serves, and the record names it and counts the attempts', async () => {
     const out = await embed({ model: 'embed-two', input: 'route me', encoding_format: 'float', user: 'tiers' });
