@@ -4,7 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { collectStream } from '../support/collect-stream.js';
 import { FakeEnvelope, type FakeFailure } from '../support/fake-envelope.js';
-import { FakeOpenAI } from '../support/fake-openai.js';
+import { completion, FakeOpenAI } from '../support/fake-openai.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { API_KEY, postRaw, sseData } from '../support/openai-fixture.js';
 
@@ -19,14 +19,14 @@ interface EnvelopeFixture {
 }
 
 /** Lingua with model `m1` on a fake enveloped upstream (provider `env`, upstream model `env-model`); no retries, no breakers. */
-async function envelopeFixture(apiKey = UPSTREAM_KEY): Promise<EnvelopeFixture> {
+async function envelopeFixture(apiKey = UPSTREAM_KEY, models: unknown[] = [{ name: 'm1', provider: 'env', model: 'env-model' }]): Promise<EnvelopeFixture> {
   const upstream = new FakeEnvelope(UPSTREAM_KEY);
   const baseUrl = await upstream.start('/api/v1');
   const server = await startLingua({
     keys: [{ name: 'test', key: API_KEY }],
     routing: { max_retries: 0, cooldown: { failures: 0 } },
     providers: [{ name: 'env', type: 'envelope', base_url: baseUrl, api_key: apiKey }],
-    models: [{ name: 'm1', provider: 'env', model: 'env-model' }],
+    models,
   });
   return {
     upstream,
@@ -275,6 +275,29 @@ describe('an enveloped upstream failing mid-stream', () => {
       for await (const _ of await f.openai.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'hi' }], stream: true })) { /* drain */ }
     });
     await assert.rejects(() => f.anthropic.messages.stream({ model: 'm1', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).finalMessage());
+  });
+});
+
+describe('an enveloped context-length failure and the router', () => {
+  test("a context_length_exceeded code sent with 200 moves the request to the model's context_fallbacks", async () => {
+    const f = await envelopeFixture(UPSTREAM_KEY, [
+      { name: 'short', provider: 'env', model: 'env-8k', context_fallbacks: ['long'] },
+      { name: 'long', provider: 'env', model: 'env-128k' },
+    ]);
+    try {
+      f.upstream.handler = (req, res) => {
+        const long = req.body.model === 'env-128k';
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(long
+          ? { success: true, code: '200', message: 'successful', data: completion({ choices: [{ text: 'Read it all.' }] }, req) }
+          : { success: false, code: 'CONTEXT_LENGTH_EXCEEDED', message: 'Input exceeds 8192 tokens', data: null }));
+      };
+      const res = await f.openai.chat.completions.create({ model: 'short', messages: [{ role: 'user', content: 'a long document' }] });
+      assert.equal(res.choices[0]?.message.content, 'Read it all.');
+      assert.deepEqual(f.upstream.requests.map((r) => r.body.model), ['env-8k', 'env-128k']);
+    } finally {
+      await f.close();
+    }
   });
 });
 
