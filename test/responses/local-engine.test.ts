@@ -162,4 +162,18 @@ describe('POST /v1/responses on the local engine', () => {
     const withoutResult = await client.chat.completions.create({ model: 'scripted', messages: [{ role: 'user', content: 'Weather in Paris?' }] });
     assert.ok(r.usage!.input_tokens > withoutResult.usage!.prompt_tokens, 'the history is in the prompt');
   });
+
+  test('what the engine refuses is a 400 naming the Responses field, not the Chat one', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,AA==' }] }] }, 'input'],
+      [{ text: { format: { type: 'json_schema', name: 'a', strict: true, schema: { type: 'string', pattern: '^a+$' } } } }, 'text.format.schema.pattern'],
+      [{ text: { format: { type: 'json_object' } }, tools: [weather] }, 'text.format'],
+    ];
+    for (const [body, param] of cases) {
+      const posted = await postResponses(server, { model: 'scripted', input: 'Hi', ...body });
+      assert.equal(posted.status, 400, posted.text);
+      const { error } = JSON.parse(posted.text) as { error: { param: string; message: string } };
+      assert.equal(error.param, param, error.message);
+    }
+  });
 });

@@ -10,6 +10,27 @@ const paramNames: Readonly<Record<string, string>> = {
 };
 
 /**
+ * A canonical or Chat field path (a backend's or a stage's) as a Responses
+ * body names it, or undefined when it is one already. A path inside
+ * `messages` or a Chat tool becomes the whole field: the canonical
+ * messages do not number the input items (instructions come first,
+ * consecutive items merge into one turn) and namespace tools unfold into
+ * several, so an index there would point at the wrong item. The schema of
+ * `response_format` is `text.format`'s, keyword for keyword.
+ */
+export function responsesParam(param: string): string | undefined {
+  const named = paramNames[param];
+  if (named !== undefined) return named;
+  const schema = /^response_format\.json_schema\.schema(?=$|[.[])/.exec(param);
+  if (schema !== null) return `text.format.schema${param.slice(schema[0].length)}`;
+  if (/^response_format(?=$|[.[])/.test(param)) return 'text.format';
+  if (/^messages[.[]/.test(param)) return 'input';
+  // A Chat tool's path (`tools[0].function…`); the Responses decoder's own `tools[0]…` paths are right as they are.
+  if (/^tools\[\d+\]\.function(?=$|[.[])/.test(param)) return 'tools';
+  return undefined;
+}
+
+/**
  * A LinguaError in OpenAI's shape, `{error: {message, type, param, code}}`,
  * with the fields named as a Responses body names them (the pipeline's
  * stages and the backends name the canonical or the Chat field).
@@ -19,7 +40,7 @@ export function renderResponsesError(error: LinguaError): RenderedError {
 }
 
 function asResponsesError(error: LinguaError): LinguaError {
-  const param = error.param === undefined ? undefined : paramNames[error.param];
+  const param = error.param === undefined ? undefined : responsesParam(error.param);
   if (param === undefined) return error;
   const message = error.code === 'search_unavailable'
     ? "Web search is not available for this model: this server has no search backend configured and the model's backend does not search natively. Remove the 'web_search' tool (Codex CLI: web_search = \"disabled\" in config.toml) or ask the operator to configure one (search: in Lingua's config)."
