@@ -225,6 +225,14 @@ describe('an enveloped upstream failure reaches each caller in its own shape', (
     );
   });
 
+  test('a raw text completion is refused naming model, without calling the upstream (the API has none)', async () => {
+    const before = f.upstream.requests.length;
+    const res = await postRaw(`${f.server.url}/v1/completions`, { model: 'm1', prompt: 'Once upon a time' });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(JSON.parse(res.text).error.param, 'model');
+    assert.equal(f.upstream.requests.length, before);
+  });
+
   test('a success envelope without data is an upstream error, not an empty answer', async () => {
     f.upstream.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"success":true,"code":"200","message":"successful","data":null}'); };
     try {
