@@ -98,6 +98,14 @@ describe('embeddings from the local engine (a llama-cpp provider with embedding:
     assert.equal(long.status, 400);
     assert.equal(long.body.error.param, 'input');
     assert.equal(long.body.error.code, 'context_length_exceeded');
+    const longText = await post('/v1/embeddings', { model: 'embed-local', input: ['fits', 'far too long '.repeat(CONTEXT * 8)] });
+    assert.equal(longText.status, 400);
+    assert.equal(longText.body.error.param, 'input[1]');
+    assert.equal(longText.body.error.code, 'context_length_exceeded');
+    // Just past the context in tokens, not in characters: counted, then refused.
+    const justOver = await post('/v1/embeddings', { model: 'embed-local', input: 'ab '.repeat(CONTEXT) });
+    assert.equal(justOver.status, 400);
+    assert.match(justOver.body.error.message, /\d+ tokens long/);
   });
 
   test('the embedding model asked to chat is a 400 naming model', async () => {

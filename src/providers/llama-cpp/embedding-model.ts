@@ -23,6 +23,8 @@ export class EmbeddingModel {
   /** The length of every vector. */
   readonly dimensions: number;
   readonly #vocabularySize: number;
+  /** Characters of the vocabulary's longest piece: a text longer than context × this cannot fit, and is refused untokenized. */
+  readonly #longestPiece: number;
 
   private constructor(model: LlamaModel, contexts: LlamaEmbeddingContext[], contextSize: number, options: ModelOptions) {
     this.#model = model;
@@ -31,7 +33,9 @@ export class EmbeddingModel {
     this.contextSize = contextSize;
     this.dimensions = model.embeddingVectorSize;
     const metadata = model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } };
-    this.#vocabularySize = metadata.tokenizer?.ggml?.tokens?.length ?? Number.POSITIVE_INFINITY;
+    const pieces = metadata.tokenizer?.ggml?.tokens;
+    this.#vocabularySize = pieces?.length ?? Number.POSITIVE_INFINITY;
+    this.#longestPiece = pieces === undefined ? Number.POSITIVE_INFINITY : pieces.reduce((n: number, t) => (typeof t === 'string' && t.length > n ? t.length : n), 1);
     this.#pool = new SlotPool(contexts, { maxQueue: options.maxQueue, name: options.name });
   }
 
@@ -67,11 +71,16 @@ export class EmbeddingModel {
     if (request.dimensions !== undefined && request.dimensions !== this.dimensions) {
       throw invalidRequest(`This model's embeddings have ${this.dimensions} dimensions; it cannot make vectors of ${request.dimensions}. Leave out 'dimensions', or set it to ${this.dimensions}.`, 'dimensions', 'unsupported_dimensions');
     }
-    const inputs = this.#tokenized(request);
+    const { input } = request;
+    const count = input.kind === 'text' ? input.texts.length : input.tokens.length;
+    const param = (i: number) => (count === 1 ? 'input' : `input[${i}]`);
+    if (input.kind === 'tokens') this.#checkIds(input.tokens, param);
     const vectors: number[][] = [];
     let inputTokens = 0;
-    for (const [i, tokens] of inputs.entries()) {
+    for (let i = 0; i < count; i++) {
       if (signal.aborted) throw clientClosed(signal.reason);
+      // One input at a time: tokenizing is synchronous, and a long list must not hold the event loop for all of it at once.
+      const tokens = input.kind === 'text' ? this.#tokenize(input.texts[i]!, param(i)) : input.tokens[i] as Token[];
       let context: LlamaEmbeddingContext;
       try {
         context = await this.#pool.acquire(signal);
@@ -80,7 +89,7 @@ export class EmbeddingModel {
       }
       try {
         const length = context.calculateInputLength(tokens);
-        if (length >= this.contextSize) throw tooLong(this.contextSize, length, inputs.length === 1 ? 'input' : `input[${i}]`);
+        if (length >= this.contextSize) throw tooLong(this.contextSize, `${length} tokens`, param(i));
         inputTokens += length;
         vectors.push(normalised((await context.getEmbeddingFor(tokens)).vector));
       } catch (error) {
@@ -108,14 +117,16 @@ export class EmbeddingModel {
     await this.#model.dispose();
   }
 
-  #tokenized(request: EmbedRequest): Token[][] {
-    const { input } = request;
-    if (input.kind === 'text') return input.texts.map((t) => this.#model.tokenize(t, false));
-    input.tokens.forEach((tokens, i) => {
+  #tokenize(text: string, param: string): Token[] {
+    if (text.length >= this.contextSize * this.#longestPiece) throw tooLong(this.contextSize, `${text.length} characters`, param);
+    return this.#model.tokenize(text, false);
+  }
+
+  #checkIds(inputs: readonly number[][], param: (i: number) => string): void {
+    inputs.forEach((tokens, i) => {
       const bad = tokens.find((t) => t >= this.#vocabularySize);
-      if (bad !== undefined) throw invalidRequest(`Token id ${bad} is not in this model's vocabulary (ids 0 to ${this.#vocabularySize - 1}).`, input.tokens.length === 1 ? 'input' : `input[${i}]`, 'invalid_token_id');
+      if (bad !== undefined) throw invalidRequest(`Token id ${bad} is not in this model's vocabulary (ids 0 to ${this.#vocabularySize - 1}).`, param(i), 'invalid_token_id');
     });
-    return input.tokens.map((t) => t as Token[]);
   }
 
   #notChat(): LinguaError {
@@ -131,6 +142,7 @@ export function normalised(v: readonly number[]): number[] {
   return norm === 0 ? [...v] : v.map((x) => x / norm);
 }
 
-function tooLong(contextSize: number, tokens: number, param: string): LinguaError {
-  return invalidRequest(`This model's maximum context length is ${contextSize} tokens, however you requested ${tokens} tokens in one input. Please reduce the input's length.`, param, 'context_length_exceeded');
+/** `size`: the input's tokens, or its characters when so many cannot fit whatever they tokenize to. */
+function tooLong(contextSize: number, size: string, param: string): LinguaError {
+  return invalidRequest(`This model's maximum context length is ${contextSize} tokens, however one input is ${size} long. Please reduce the input's length.`, param, 'context_length_exceeded');
 }
