@@ -102,7 +102,6 @@ export class EmbeddingModel {
   }
 
   /** An embedding model does not chat: the pipeline refuses first (a 400 naming `model`); this is for a direct call. */
-  // eslint-disable-next-line require-yield
   async *generate(_req: unknown, _signal: AbortSignal): AsyncGenerator<StreamEvent[]> {
     throw this.#notChat();
   }
