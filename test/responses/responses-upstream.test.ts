@@ -392,12 +392,22 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
 
   test('a parameter the Responses API has no field for is a 400 naming it, and nothing goes upstream', async () => {
     const before = upstream.requests.length;
-    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], stop: ['END'] }), (e: unknown) => {
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], seed: 7 }), (e: unknown) => {
       assert.ok(e instanceof OpenAI.BadRequestError);
-      assert.equal(e.param, 'stop');
+      assert.equal(e.param, 'seed');
       return true;
     });
-    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], n: 2 }), (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === 'n');
+    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], logit_bias: { '42': 5 } }), (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === 'logit_bias');
     assert.equal(upstream.requests.length, before);
+  });
+
+  test('stop sequences are matched by Lingua (the Responses API takes none): the text is cut, Anthropic clients are told which', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'one two END three' }], usage: { input_tokens: 5, output_tokens: 5 }, chunkSize: 3 };
+    const chat = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'count' }], stop: ['END'] });
+    assert.equal(chat.choices[0]!.message.content, 'one two ');
+    assert.equal(chat.choices[0]!.finish_reason, 'stop');
+    assert.equal(upstream.last.body.stop, undefined);
+    const message = await anthropic.messages.create({ model: 'r1', max_tokens: 50, messages: [{ role: 'user', content: 'count' }], stop_sequences: ['END', 'two'] });
+    assert.deepEqual([message.content, message.stop_reason, message.stop_sequence], [[{ type: 'text', text: 'one ' }], 'stop_sequence', 'two']);
   });
 });

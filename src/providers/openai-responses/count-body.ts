@@ -6,7 +6,9 @@ const countedFields = ['model', 'instructions', 'input', 'tools', 'tool_choice',
 
 /** The request as the body of the upstream's input-token count. */
 export function toCountBody(request: ChatRequest, model: string): Record<string, unknown> {
-  const body = toResponsesBody({ ...request, stream: false }, { model, encryptedReasoning: false });
+  // Stop sequences and choices change the answer, not the prompt's count (and the Responses API has no field for them).
+  const { stop: _stop, ...prompt } = request;
+  const body = toResponsesBody({ ...prompt, stream: false, n: 1 }, { model, encryptedReasoning: false });
   const counted: Record<string, unknown> = {};
   for (const key of countedFields) if (body[key] !== undefined) counted[key] = body[key];
   return counted;

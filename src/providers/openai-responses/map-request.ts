@@ -48,7 +48,12 @@ export function toResponsesBody(req: ChatRequest, options: ResponsesBodyOptions)
   return body;
 }
 
-/** Parameters the Responses API has no field for: neutral values pass, others are a 400 naming them. */
+/**
+ * Parameters the Responses API has no field for: neutral values pass, others
+ * are a 400 naming them. Stop sequences and `n` > 1 are served by the router
+ * (the provider's `stops` and `choicesPerCall`); they reach here only where
+ * it does not.
+ */
 function rejectUnsupported(req: ChatRequest): void {
   const unsupported = (param: string) => invalidRequest(
     `Unsupported parameter: '${param}' is not supported by this model's backend (OpenAI Responses API).`,

@@ -36,6 +36,10 @@ export type OpenAIResponsesProviderConfig = z.infer<typeof openAIResponsesProvid
  */
 export class OpenAIResponsesProvider implements Provider {
   readonly name: string;
+  /** The Responses API takes no stop sequences: the router matches a client's on the stream (src/router/stop-matching.ts). */
+  readonly stops = { max: 0, reportsMatch: false };
+  /** One answer per call: `n` > 1 is n calls, where the router fans out (src/router/fan-out.ts); else a 400 (map-request.ts). */
+  readonly choicesPerCall = 1;
   readonly #config: OpenAIResponsesProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;
