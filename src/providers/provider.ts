@@ -67,6 +67,8 @@ export interface Provider {
    * sequences itself when needed (src/router/stop-matching.ts).
    */
   readonly stops?: { max: number; reportsMatch: boolean };
+  /** 1: the backend makes one choice per call (`n` > 1 is then n calls: src/router/fan-out.ts); absent: it takes `n`. */
+  readonly choicesPerCall?: 1;
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
   /** Whether it can serve now (`/health/ready`); absent: always, as far as Lingua can tell without a call. */

@@ -4,6 +4,7 @@ import type { ProviderCall } from '../providers/provider.js';
 import { asLinguaError } from './as-lingua-error.js';
 import type { Deployment } from './model-entry.js';
 import type { Failure, RouteRequest, RouteRun, RouteServices } from './route-run.js';
+import { fanOut } from './fan-out.js';
 import { stopMatching } from './stop-matching.js';
 
 /** Told of each deployment a request is tried on (the usage record's target and attempts). */
@@ -13,6 +14,7 @@ export interface AttemptTrace {
 
 /** One call of a deployment's provider. */
 export function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
+  if (request.n > 1 && d.provider.choicesPerCall === 1) return fanOut(request, (one) => deploymentBatches(d, one, abort));
   const stops = stopMatching(d.provider, request);
   const call = new Call(stops?.request ?? request, d.upstreamModel, abort);
   const batches = d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));

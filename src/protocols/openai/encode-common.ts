@@ -6,6 +6,8 @@ export function openAIFinishReason(reason: FinishReason): string {
     case 'length': return 'length';
     case 'tool_calls': return 'tool_calls';
     case 'content_filter': return 'content_filter';
+    // A choice the backend failed (one call of a fan-out: src/router/fan-out.ts), never passed off as complete.
+    case 'error': return 'error';
     default: return 'stop';
   }
 }

@@ -105,7 +105,6 @@ function rejectUnsupported(req: ChatRequest): void {
     param,
     'unsupported_parameter',
   );
-  if (req.n !== 1) throw invalidRequest("Unsupported value: 'n' must be 1 on this model: its backend (Anthropic Messages API) generates one choice per request.", 'n', 'unsupported_value');
   if (req.presencePenalty !== undefined && req.presencePenalty !== 0) throw unsupported('presence_penalty');
   if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) throw unsupported('frequency_penalty');
   if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) throw unsupported('logit_bias');

@@ -31,6 +31,8 @@ export class AnthropicProvider implements Provider {
   readonly name: string;
   /** `message_start` (or the whole message) reports the input tokens: a stream needs no count first. */
   readonly opensWithInputTokens = true;
+  /** The Messages API makes one choice per call: `n` > 1 is n calls (src/router/fan-out.ts). */
+  readonly choicesPerCall = 1;
   readonly #config: AnthropicProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;
