@@ -1,5 +1,6 @@
 import type { ChatResult } from '../../canonical/index.js';
 import { openAIFinishReason, openAIUsage } from './encode-common.js';
+import { assignFields, openAIFields, withUsageFields } from './passthrough.js';
 
 export interface ResponseMeta {
   id: string;
@@ -24,9 +25,19 @@ export function encodeChatCompletion(result: ChatResult, meta: ResponseMeta): Re
       if (c.toolCalls.length > 0) {
         message.tool_calls = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }));
       }
-      return { index: c.index, message, logprobs: null, finish_reason: openAIFinishReason(c.finish.reason) };
+      const choice: Record<string, unknown> = { index: c.index, message, logprobs: null, finish_reason: openAIFinishReason(c.finish.reason) };
+      // An OpenAI-compatible backend's own fields (`refusal`, `annotations`, `audio`, `logprobs`…) as it returned them.
+      for (const p of c.passthrough ?? []) {
+        const fields = openAIFields(p);
+        assignFields(message, fields?.message);
+        assignFields(choice, fields?.choice);
+      }
+      return choice;
     }),
   };
-  if (result.usage !== undefined) body.usage = openAIUsage(result.usage);
+  if (result.usage !== undefined) body.usage = withUsageFields(openAIUsage(result.usage), openAIFields(result.passthrough?.at(-1)));
+  // Its top-level fields (`system_fingerprint`, `service_tier`…), after Lingua's own.
+  const top = openAIFields(result.opening?.passthrough);
+  if (top !== undefined) for (const key of Object.keys(top)) body[key] ??= top[key];
   return body;
 }

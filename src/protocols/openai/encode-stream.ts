@@ -1,6 +1,7 @@
 import type { LinguaError, StreamEvent } from '../../canonical/index.js';
 import { openAIFinishReason, openAIUsage } from './encode-common.js';
 import type { ResponseMeta } from './encode-response.js';
+import { assignFields, openAIFields, withUsageFields } from './passthrough.js';
 import { renderOpenAIError } from './render-error.js';
 
 /**
@@ -9,7 +10,7 @@ import { renderOpenAIError } from './render-error.js';
  * the usage chunk (`choices: []`) when asked for, then `data: [DONE]`.
  */
 export class OpenAIStreamEncoder {
-  readonly #prefix: string;
+  #prefix: string;
   readonly #suffix: string;
   readonly #includeUsage: boolean;
   readonly #choices: number;
@@ -30,6 +31,7 @@ export class OpenAIStreamEncoder {
   }
 
   event(e: StreamEvent): string {
+    if (e.opening !== undefined || e.passthrough !== undefined) return this.#withFields(e);
     switch (e.type) {
       case 'text':
         return this.#frame(e.choice, `{"content":${JSON.stringify(e.text)}}`);
@@ -69,6 +71,36 @@ export class OpenAIStreamEncoder {
   /** Response-level fields (e.g. `search_results`) in a chunk with `choices: []`. */
   annotate(fields: Record<string, unknown>): string {
     return `${this.#prefix}]${this.#includeUsage ? ',"usage":null' : ''},${JSON.stringify(fields).slice(1)}\n\n`;
+  }
+
+  /**
+   * An event carrying an OpenAI-compatible backend's own fields (the slow
+   * path: few chunks have any): the stream's top-level ones
+   * (`system_fingerprint`…, from the opening) go on every later chunk, a
+   * chunk's (`logprobs`, a `refusal` or `annotations` delta…) on this
+   * event's, the usage details on the usage chunk.
+   */
+  #withFields(e: StreamEvent): string {
+    const top = openAIFields(e.opening?.passthrough);
+    if (top !== undefined) {
+      const fields = JSON.stringify(top).slice(1, -1);
+      if (fields !== '') this.#prefix = this.#prefix.replace(/,"choices":\[$/, `,${fields},"choices":[`);
+    }
+    const own = openAIFields(e.passthrough);
+    if (own === undefined) return this.event({ ...e, opening: undefined, passthrough: undefined } as StreamEvent);
+    if (e.type === 'usage') {
+      if (!this.#includeUsage) return '';
+      return `${this.#prefix}],"usage":${JSON.stringify(withUsageFields(openAIUsage(e.usage), own))}}\n\n`;
+    }
+    if (!('choice' in e)) return this.event({ ...e, passthrough: undefined } as StreamEvent);
+    // The chunk as Lingua writes it, then the backend's fields over it.
+    const plain = this.event({ ...e, opening: undefined, passthrough: undefined } as StreamEvent);
+    const text = plain === '' ? `${this.#prefix}{"index":${e.choice},"delta":{},"logprobs":null,"finish_reason":null}${this.#suffix}` : plain;
+    const chunk = JSON.parse(text.slice(6)) as { choices: Array<Record<string, unknown>> };
+    const choice = chunk.choices[0]!;
+    assignFields(choice.delta as Record<string, unknown>, own.message);
+    assignFields(choice, own.choice);
+    return `data: ${JSON.stringify(chunk)}\n\n`;
   }
 
   #frame(choice: number, delta: string): string {

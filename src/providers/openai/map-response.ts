@@ -1,5 +1,6 @@
 import { LinguaError, type StreamEvent } from '../../canonical/index.js';
 import { toFinish } from './map-finish.js';
+import { choiceFields, topFields, usageFields } from './map-passthrough.js';
 import { toUsage } from './map-usage.js';
 import { newToolCallId } from '../../lib/ids.js';
 
@@ -31,9 +32,15 @@ export function completionToEvents(body: unknown, provider: string): StreamEvent
       const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
       events.push({ type: 'tool_call_delta', choice, index, arguments: args });
     });
-    events.push({ type: 'finish', choice, finish: toFinish(raw.finish_reason, raw.stop_reason) });
+    const finish: StreamEvent = { type: 'finish', choice, finish: toFinish(raw.finish_reason, raw.stop_reason) };
+    const passthrough = choiceFields(raw, message);
+    if (passthrough !== undefined) finish.passthrough = passthrough;
+    events.push(finish);
   });
   const usage = toUsage((body as Json).usage);
-  if (usage !== undefined) events.push({ type: 'usage', usage });
+  if (usage !== undefined) events.push({ type: 'usage', usage, passthrough: usageFields((body as Json).usage)! });
+  // The response's own top-level fields, for an OpenAI client: carried by the first event.
+  const top = topFields(body as Json);
+  if (top !== undefined && events.length > 0) events[0]!.opening = { passthrough: top };
   return events;
 }

@@ -1,6 +1,7 @@
 import { LinguaError, type StreamEvent, type Usage } from '../../canonical/index.js';
 import { newToolCallId } from '../../lib/ids.js';
 import { toFinish } from './map-finish.js';
+import { choiceFields, topFields, usageFields } from './map-passthrough.js';
 import { toUsage } from './map-usage.js';
 
 type Json = Record<string, unknown>;
@@ -33,6 +34,9 @@ export class OpenAIStreamMapper {
   readonly #bounds: StreamBounds;
   readonly #choices = new Map<number, ChoiceState>();
   #usage: Usage | undefined;
+  /** The usage object `#usage` was read from, as the upstream wrote it. */
+  #rawUsage: unknown;
+  #opened = false;
 
   constructor(provider: string, bounds: StreamBounds = { choices: Infinity, heldChars: Infinity }) {
     this.#provider = provider;
@@ -46,23 +50,45 @@ export class OpenAIStreamMapper {
       throw new LinguaError('upstream', `upstream provider '${this.#provider}' failed mid-stream: ${message}`);
     }
     const usage = toUsage(chunk.usage);
-    if (usage !== undefined) this.#usage = usage;
-    const choices = chunk.choices;
-    if (!Array.isArray(choices)) return;
-    for (let position = 0; position < choices.length; position++) {
-      const raw = choices[position] as Json;
-      const choice = typeof raw.index === 'number' ? raw.index : position;
-      const state = this.#state(choice);
-      const delta = (raw.delta ?? {}) as Json;
-      const reasoning = delta.reasoning_content ?? delta.reasoning;
-      if (typeof reasoning === 'string' && reasoning !== '') out.push({ type: 'reasoning', choice, text: reasoning });
-      if (typeof delta.content === 'string' && delta.content !== '') out.push({ type: 'text', choice, text: delta.content });
-      if (Array.isArray(delta.tool_calls)) this.#toolCalls(choice, state, delta.tool_calls as Json[], out);
-      if (raw.finish_reason != null && !state.finished) {
-        state.finished = true;
-        out.push({ type: 'finish', choice, finish: toFinish(raw.finish_reason, raw.stop_reason) });
-      }
+    if (usage !== undefined) {
+      this.#usage = usage;
+      this.#rawUsage = chunk.usage;
     }
+    const before = out.length;
+    const choices = chunk.choices;
+    if (Array.isArray(choices)) {
+      for (let position = 0; position < choices.length; position++) this.#choice(choices[position] as Json, position, out);
+    }
+    if (!this.#opened) this.#open(chunk, out, before);
+  }
+
+  #choice(raw: Json, position: number, out: StreamEvent[]): void {
+    const choice = typeof raw.index === 'number' ? raw.index : position;
+    const state = this.#state(choice);
+    const delta = (raw.delta ?? {}) as Json;
+    const first = out.length;
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (typeof reasoning === 'string' && reasoning !== '') out.push({ type: 'reasoning', choice, text: reasoning });
+    if (typeof delta.content === 'string' && delta.content !== '') out.push({ type: 'text', choice, text: delta.content });
+    if (Array.isArray(delta.tool_calls)) this.#toolCalls(choice, state, delta.tool_calls as Json[], out);
+    if (raw.finish_reason != null && !state.finished) {
+      state.finished = true;
+      out.push({ type: 'finish', choice, finish: toFinish(raw.finish_reason, raw.stop_reason) });
+    }
+    // The chunk's other fields (`logprobs`, a `refusal` or `annotations` delta…), for an OpenAI client, on the
+    // chunk's first event for this choice, or an empty text that carries them.
+    const passthrough = choiceFields(raw, delta);
+    if (passthrough === undefined) return;
+    if (out.length === first) out.push({ type: 'text', choice, text: '' });
+    out[first]!.passthrough = passthrough;
+  }
+
+  /** The stream's top-level fields (`system_fingerprint`, `service_tier`), from its first chunk with an event, on that event. */
+  #open(chunk: Json, out: StreamEvent[], before: number): void {
+    if (out.length === before) return;
+    this.#opened = true;
+    const top = topFields(chunk);
+    if (top !== undefined) out[before]!.opening = { passthrough: top };
   }
 
   /** Closes the stream: the usage event, or an error if a choice never finished. */
@@ -75,7 +101,7 @@ export class OpenAIStreamMapper {
     if (this.#choices.size === 0) {
       throw new LinguaError('upstream', `upstream provider '${this.#provider}' ended the stream without any choice`);
     }
-    if (this.#usage !== undefined) out.push({ type: 'usage', usage: this.#usage });
+    if (this.#usage !== undefined) out.push({ type: 'usage', usage: this.#usage, passthrough: usageFields(this.#rawUsage)! });
   }
 
   #state(choice: number): ChoiceState {
