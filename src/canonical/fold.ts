@@ -25,6 +25,13 @@ export async function foldBatches(batches: EventBatches): Promise<ChatResult> {
   return fold.result();
 }
 
+/** Text or reasoning that continues the last block of its kind, or starts one (a signed reasoning block is closed). */
+function extend(c: ChoiceResult, type: 'text' | 'reasoning', start: number, end: number): void {
+  const last = c.blocks!.at(-1);
+  if (last !== undefined && last.type === type && !(last.type === 'reasoning' && last.signature !== undefined)) last.end = end;
+  else c.blocks!.push({ type, start, end });
+}
+
 class Fold {
   readonly #choices: ChoiceResult[] = [];
   readonly #result: ChatResult = { choices: this.#choices };
@@ -37,16 +44,40 @@ class Fold {
     switch (e.type) {
       case 'text': {
         const c = this.#choiceAt(e.choice);
+        const start = c.text.length;
         c.text += e.text;
+        extend(c, 'text', start, c.text.length);
         if (e.logprobs !== undefined) (c.logprobs ??= []).push(e.logprobs);
         break;
       }
-      case 'reasoning': this.#choiceAt(e.choice).reasoning += e.text; break;
-      case 'reasoning_signature': this.#choiceAt(e.choice).reasoningSignature = e.signature; break;
-      case 'reasoning_redacted': (this.#choiceAt(e.choice).reasoningRedacted ??= []).push(e.data); break;
-      case 'tool_call_start':
-        this.#choiceAt(e.choice).toolCalls[e.index] = { type: 'tool_call', id: e.id, name: e.name, arguments: '' };
+      case 'reasoning': {
+        const c = this.#choiceAt(e.choice);
+        const start = c.reasoning.length;
+        c.reasoning += e.text;
+        extend(c, 'reasoning', start, c.reasoning.length);
         break;
+      }
+      case 'reasoning_signature': {
+        const c = this.#choiceAt(e.choice);
+        c.reasoningSignature = e.signature;
+        // The signature ends its reasoning block (one with no text, if none was open).
+        const last = c.blocks!.at(-1);
+        if (last?.type === 'reasoning' && last.signature === undefined) last.signature = e.signature;
+        else c.blocks!.push({ type: 'reasoning', start: c.reasoning.length, end: c.reasoning.length, signature: e.signature });
+        break;
+      }
+      case 'reasoning_redacted': {
+        const c = this.#choiceAt(e.choice);
+        (c.reasoningRedacted ??= []).push(e.data);
+        c.blocks!.push({ type: 'reasoning_redacted', data: e.data });
+        break;
+      }
+      case 'tool_call_start': {
+        const c = this.#choiceAt(e.choice);
+        c.toolCalls[e.index] = { type: 'tool_call', id: e.id, name: e.name, arguments: '' };
+        c.blocks!.push({ type: 'tool_call', index: e.index });
+        break;
+      }
       case 'tool_call_delta': {
         const call = this.#choiceAt(e.choice).toolCalls[e.index];
         if (call === undefined) throw new LinguaError('upstream', `backend sent arguments for tool call ${e.index} before starting it`);
@@ -75,7 +106,7 @@ class Fold {
   #choiceAt(index: number): ChoiceResult {
     let c = this.#choices[index];
     if (c === undefined) {
-      c = { index, text: '', reasoning: '', toolCalls: [], finish: { reason: 'other' } };
+      c = { index, text: '', reasoning: '', blocks: [], toolCalls: [], finish: { reason: 'other' } };
       this.#choices[index] = c;
     }
     return c;

@@ -3,6 +3,7 @@ export type * from './events.js';
 export type * from './usage.js';
 export type * from './finish.js';
 export type * from './response.js';
+export { orderedBlocks } from './response.js';
 export type * from './passthrough.js';
 export type * from './embed.js';
 export { LinguaError, clientClosed, invalidRequest, kindForStatus } from './errors.js';

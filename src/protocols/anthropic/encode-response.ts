@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResult, ChoiceResult, Usage } from '../../canonical/index.js';
+import { orderedBlocks, type ChatRequest, type ChatResult, type ChoiceResult, type Usage } from '../../canonical/index.js';
 import { estimateInputTokens, estimateTextTokens } from '../../lib/estimate-tokens.js';
 import { anthropicFields, usageKeys, withFields } from './passthrough.js';
 import { anthropicStopReason, type AnthropicStopReason } from './stop-reason.js';
@@ -23,9 +23,10 @@ export interface AnthropicMessageBody {
 }
 
 /**
- * A folded result as an Anthropic `message`. Blocks come in the order a
- * single Anthropic turn has them: thinking, redacted thinking, text, tool
- * uses. Without usage from the backend, both counts are Lingua's estimate.
+ * A folded result as an Anthropic `message`. Blocks come in the order the
+ * backend produced them (interleaved thinking stays interleaved, each
+ * thinking block with its own signature). Without usage from the backend,
+ * both counts are Lingua's estimate.
  */
 export function encodeMessage(result: ChatResult, request: ChatRequest, id: string): AnthropicMessageBody {
   const choice = result.choices[0] ?? { index: 0, text: '', reasoning: '', toolCalls: [], finish: { reason: 'stop' } } satisfies ChoiceResult;
@@ -35,12 +36,27 @@ export function encodeMessage(result: ChatResult, request: ChatRequest, id: stri
   const text = head + end.text;
 
   const content: AnthropicContent[] = [];
-  if (choice.reasoning !== '' || choice.reasoningSignature !== undefined) {
-    content.push({ type: 'thinking', thinking: choice.reasoning, signature: choice.reasoningSignature ?? '' });
+  for (const block of orderedBlocks(choice)) {
+    switch (block.type) {
+      case 'reasoning':
+        content.push({ type: 'thinking', thinking: choice.reasoning.slice(block.start, block.end), signature: block.signature ?? '' });
+        break;
+      case 'reasoning_redacted':
+        content.push({ type: 'redacted_thinking', data: block.data });
+        break;
+      case 'text': {
+        // A stop sequence taken off the end of the text shortens its last block.
+        const part = text.slice(block.start, Math.min(block.end, text.length));
+        if (part !== '') content.push({ type: 'text', text: part });
+        break;
+      }
+      case 'tool_call': {
+        const call = choice.toolCalls[block.index];
+        if (call !== undefined) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
+        break;
+      }
+    }
   }
-  for (const data of choice.reasoningRedacted ?? []) content.push({ type: 'redacted_thinking', data });
-  if (text !== '') content.push({ type: 'text', text });
-  for (const call of choice.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
 
   const usage: Usage = result.usage ?? {
     inputTokens: estimateInputTokens(request),
