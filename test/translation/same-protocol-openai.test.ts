@@ -149,6 +149,21 @@ describe('pass-through fields stay with their protocol (issue 13 item 3)', () =>
   });
 });
 
+describe('Ling search extensions on a native_search Anthropic upstream', () => {
+  let f: AnthropicFixture;
+  before(async () => { f = await anthropicFixture({ provider: { native_search: true } }); });
+  after(() => f.close());
+
+  test('enable_search and search_options are sent (Lingua does not search for it); OpenAI hints still are not', async () => {
+    f.upstream.reply = { content: [{ type: 'text', text: 'searched natively' }], usage: { input_tokens: 1, output_tokens: 1 } };
+    await f.client.chat.completions.create({ ...ask, enable_search: true, search_options: { forced_search: true }, store: true } as never);
+    const sent = f.upstream.last.body;
+    assert.equal(sent.enable_search, true);
+    assert.deepEqual(sent.search_options, { forced_search: true });
+    assert.equal('store' in sent, false);
+  });
+});
+
 describe('Anthropic-only fields in front of an OpenAI-compatible upstream', () => {
   let f: OpenAIFixture;
   before(async () => { f = await openAIFixture(); });

@@ -1,5 +1,5 @@
 import { invalidRequest, type AnthropicRequestPassthrough, type ChatRequest, type ToolChoice } from '../../canonical/index.js';
-import { refuseForeignFields } from './foreign-fields.js';
+import { foreignFields } from './foreign-fields.js';
 import { jsonResponseTool, type JsonResponseTool } from './json-response-tool.js';
 import { toAnthropicPrompt } from './map-messages.js';
 import { thinkingSettings } from './map-thinking.js';
@@ -24,16 +24,15 @@ export interface AnthropicBody {
  * client's request is sent as it came (same-protocol.ts). Otherwise the
  * body is built from the canonical request: fields Anthropic has no
  * equivalent for are rejected with a 400 naming them, and another
- * protocol's top-level fields (`extra`) are never spread into it
- * (foreign-fields.ts).
+ * protocol's top-level fields (`extra`) are not spread into it, bar Ling's
+ * search extensions for a native-search provider (foreign-fields.ts).
  */
 export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions): AnthropicBody {
   rejectUnsupported(req);
   if (req.passthrough?.protocol === 'anthropic') return { body: sameProtocolBody(req, req.passthrough, options) };
-  refuseForeignFields(req);
   const prompt = toAnthropicPrompt(req.messages);
   const settings = thinkingSettings(req, options.defaultMaxTokens);
-  const body: Record<string, unknown> = { model: options.model, max_tokens: settings.maxTokens };
+  const body: Record<string, unknown> = { ...foreignFields(req), model: options.model, max_tokens: settings.maxTokens };
   if (prompt.system !== undefined) body.system = prompt.system;
   body.messages = prompt.messages;
   if (settings.thinking !== undefined) body.thinking = settings.thinking;
