@@ -62,6 +62,8 @@ export interface StopMetadata {
 
 /** A generation's finish: `called` when the choice ended in tool calls. */
 export function finishOf(meta: StopMetadata, called = false): Finish {
+  // The token limit ends the answer even after a call: the last call may be cut short, so the answer is `length`, not a complete `tool_calls`.
+  if (meta.stopReason === 'maxTokens') return { reason: 'length', raw: meta.stopReason };
   if (called) return { reason: 'tool_calls', raw: meta.stopReason };
   switch (meta.stopReason) {
     case 'maxTokens': return { reason: 'length', raw: meta.stopReason };
