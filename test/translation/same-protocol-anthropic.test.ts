@@ -146,6 +146,16 @@ describe('same protocol: Anthropic client → Anthropic upstream', () => {
     f.upstream.countTokens = undefined;
   });
 
+  test('count_tokens sends the prompt as the client wrote it (cache_control, output_config, context_management, mcp_servers)', async () => {
+    f.upstream.handler = undefined;
+    f.upstream.countTokens = 4321;
+    const { max_tokens: _m, temperature: _t, container: _c, service_tier: _s, metadata: _md, ...prompt } = clientBody;
+    const counted = await f.anthropic.messages.countTokens(prompt as unknown as Anthropic.MessageCountTokensParams);
+    assert.equal(counted.input_tokens, 4321);
+    assert.deepEqual(f.upstream.last.body, { ...prompt, model: 'claude-up' });
+    f.upstream.countTokens = undefined;
+  });
+
   test('the SDK reads the stream\'s cache figures', async () => {
     f.upstream.handler = answerStream;
     const final = await f.anthropic.messages.stream(clientBody as unknown as Anthropic.MessageStreamParams).finalMessage();

@@ -94,7 +94,8 @@ export class AnthropicProvider implements Provider {
     if (!this.#config.count_tokens) return undefined;
     const { body } = toAnthropicBody({ ...request, stream: false }, { model, defaultMaxTokens: this.#config.default_max_tokens, stream: false });
     const counted: Record<string, unknown> = {};
-    for (const key of ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking']) {
+    // The fields Anthropic's count_tokens takes (its API reference); an Anthropic client's own ones among them as it sent them.
+    for (const key of ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management', 'mcp_servers']) {
       if (body[key] !== undefined) counted[key] = body[key];
     }
     const exchange = this.#exchange(`${this.#path}/count_tokens`, JSON.stringify(counted), signal, false);
