@@ -45,9 +45,9 @@ describe('every request ends and is logged, whatever moment the client leaves', 
     await openai.close();
   });
 
-  test('a client gone while Lingua waits for the upstream count_tokens: a 499 line, no request left in flight', async () => {
-    anthropic.countTokens = 9;
-    anthropic.countDelayMs = 1000;
+  test('a client gone while Lingua waits for the upstream to start its stream: a 499 line, no request left in flight', async () => {
+    // An Anthropic stream takes its input count from the upstream's message_start: the wait is for that first event.
+    anthropic.reply = { content: [{ type: 'text', text: 'late' }], usage: { input_tokens: 9, output_tokens: 1 }, delayMs: 1000 };
     const controller = new AbortController();
     const sent = fetch(`${server.url}/v1/messages`, {
       method: 'POST',
