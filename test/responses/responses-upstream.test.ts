@@ -401,6 +401,19 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     assert.equal(upstream.requests.length, before);
   });
 
+  test('a Chat client\'s OpenAI fields pass on; an Anthropic client\'s Anthropic-only field is refused by name', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'ok' }], usage: { input_tokens: 1, output_tokens: 1 } };
+    await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], prompt_cache_key: 'conv-9', metadata: { team: 'a' } });
+    assert.equal(upstream.last.body.prompt_cache_key, 'conv-9');
+    assert.deepEqual(upstream.last.body.metadata, { team: 'a' });
+    const before = upstream.requests.length;
+    await assert.rejects(
+      anthropic.messages.create({ model: 'r1', max_tokens: 10, messages: [{ role: 'user', content: 'x' }], mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'm' }] } as Anthropic.MessageCreateParamsNonStreaming),
+      (e: unknown) => e instanceof Anthropic.BadRequestError && /mcp_servers/.test(e.message),
+    );
+    assert.equal(upstream.requests.length, before);
+  });
+
   test('stop sequences are matched by Lingua (the Responses API takes none): the text is cut, Anthropic clients are told which', async () => {
     upstream.reply = { output: [{ type: 'message', text: 'one two END three' }], usage: { input_tokens: 5, output_tokens: 5 }, chunkSize: 3 };
     const chat = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'count' }], stop: ['END'] });

@@ -1,4 +1,4 @@
-import { invalidRequest, type ChatRequest, type ResponseFormat, type ToolChoice } from '../../canonical/index.js';
+import { invalidRequest, refuseUnportable, type ChatRequest, type ResponseFormat, type ToolChoice } from '../../canonical/index.js';
 import { effortForBudget } from '../openai/map-request.js';
 import { toResponsesInput } from './map-input.js';
 
@@ -14,12 +14,18 @@ export interface ResponsesBodyOptions {
  * (a non-streaming client gets the folded stream, as on every provider) and
  * `store: false`: the conversation travels in `input`, the upstream keeps
  * nothing. Top-level fields Lingua does not model (`extra`) are passed
- * through; parameters the Responses API has no field for are a 400.
+ * through when they came from an OpenAI-family body (`metadata`,
+ * `prompt_cache_key`, `service_tier`… have the same names here), as the
+ * `openai` provider passes them; another protocol's are not, and one only
+ * its own backends can honour is refused (`refuseUnportable`). Parameters
+ * the Responses API has no field for are a 400.
  */
 export function toResponsesBody(req: ChatRequest, options: ResponsesBodyOptions): Record<string, unknown> {
   rejectUnsupported(req);
+  refuseUnportable(req, 'openai', 'the OpenAI Responses API');
   const { instructions, input } = toResponsesInput(req.messages);
-  const body: Record<string, unknown> = { ...req.extra, model: options.model };
+  const openAIFamily = req.extraProtocol === undefined || req.extraProtocol === 'openai';
+  const body: Record<string, unknown> = openAIFamily ? { ...req.extra, model: options.model } : { model: options.model };
   if (instructions !== undefined) body.instructions = instructions;
   body.input = input;
   body.stream = true;
