@@ -414,6 +414,17 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     assert.equal(upstream.requests.length, before);
   });
 
+  test('n = 2 is two upstream calls of one answer each, merged as two choices with the usage summed', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'One of two.' }], usage: { input_tokens: 6, output_tokens: 4 } };
+    const before = upstream.requests.length;
+    const r = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'twice' }], n: 2 });
+    assert.deepEqual(r.choices.map((c) => [c.index, c.message.content]), [[0, 'One of two.'], [1, 'One of two.']]);
+    assert.equal(r.usage?.completion_tokens, 8);
+    const calls = upstream.requests.slice(before);
+    assert.equal(calls.length, 2);
+    for (const c of calls) assert.equal(c.body.n, undefined);
+  });
+
   test('stop sequences are matched by Lingua (the Responses API takes none): the text is cut, Anthropic clients are told which', async () => {
     upstream.reply = { output: [{ type: 'message', text: 'one two END three' }], usage: { input_tokens: 5, output_tokens: 5 }, chunkSize: 3 };
     const chat = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'count' }], stop: ['END'] });
