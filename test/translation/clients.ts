@@ -25,6 +25,8 @@ function openAIBody(model: string, r: NeutralRequest): Record<string, unknown> {
         role: 'assistant',
         content: t.text ?? null,
         ...(t.reasoning === undefined ? {} : { reasoning_content: t.reasoning.text }),
+        // Lingua's field for signed reasoning, as its responses carry it (docs/anthropic-provider.md).
+        ...(t.reasoning?.signature === undefined ? {} : { thinking_blocks: [{ type: 'thinking', thinking: t.reasoning.text, signature: t.reasoning.signature }] }),
         ...(t.toolCalls === undefined ? {} : {
           tool_calls: t.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } })),
         }),

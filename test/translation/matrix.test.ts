@@ -70,10 +70,10 @@ const scenarios: Scenario[] = [
     reply: { text: 'Second answer', stop: 'end', usage: { input: 30, output: 3 } },
     upstream: (backend, body, client) => {
       const r = backend.reasoning(body);
-      if (client.name === 'anthropic') {
-        // Anthropic clients carry signatures: they return unchanged.
-        assert.deepEqual(r, backend.name === 'anthropic-upstream' ? { text: 'Earlier thoughts.', signature: 'sig-earlier-001' } : { text: 'Earlier thoughts.' });
-      } else if (backend.name === 'openai-upstream') {
+      if (backend.name === 'anthropic-upstream') {
+        // Every client carries signatures (OpenAI's in `thinking_blocks`): they return unchanged.
+        assert.deepEqual(r, { text: 'Earlier thoughts.', signature: 'sig-earlier-001' });
+      } else if (client.name === 'anthropic' || backend.name === 'openai-upstream') {
         assert.deepEqual(r, { text: 'Earlier thoughts.' });
       }
     },

@@ -1,4 +1,4 @@
-import type { ChatRequest, ImagePart, Message, ResponseFormat, TextPart, ToolChoice } from '../../canonical/index.js';
+import type { ChatRequest, ImagePart, Message, ReasoningPart, ResponseFormat, TextPart, ToolChoice } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
 import { compileCheck } from '../../lib/compiled-check.js';
 import { hasMoreKeysThan } from '../../lib/key-count.js';
@@ -108,6 +108,14 @@ function textParts(content: string | Array<{ type: 'text'; text: string }>): Tex
   return typeof content === 'string' ? [{ type: 'text', text: content }] : content.map((p) => ({ type: 'text', text: p.text }));
 }
 
+type ThinkingBlock = NonNullable<Extract<ChatCompletionMessage, { role: 'assistant' }>['thinking_blocks']>[number];
+
+/** A `thinking_blocks` entry as a reasoning part; an empty signature is no signature (the block cannot be verified). */
+function toReasoningPart(b: ThinkingBlock): ReasoningPart {
+  if (b.type === 'redacted_thinking') return { type: 'reasoning', text: '', redacted: b.data };
+  return b.signature == null || b.signature === '' ? { type: 'reasoning', text: b.thinking } : { type: 'reasoning', text: b.thinking, signature: b.signature };
+}
+
 function toMessage(m: ChatCompletionMessage): Message {
   switch (m.role) {
     case 'system':
@@ -123,7 +131,9 @@ function toMessage(m: ChatCompletionMessage): Message {
     }
     case 'assistant': {
       const content: Extract<Message, { role: 'assistant' }>['content'] = [];
-      if (m.reasoning_content != null && m.reasoning_content !== '') content.push({ type: 'reasoning', text: m.reasoning_content });
+      // Signed blocks (Lingua's `thinking_blocks`) stand for the reasoning whole; `reasoning_content` is then the same text joined.
+      if (m.thinking_blocks != null && m.thinking_blocks.length > 0) content.push(...m.thinking_blocks.map(toReasoningPart));
+      else if (m.reasoning_content != null && m.reasoning_content !== '') content.push({ type: 'reasoning', text: m.reasoning_content });
       if (typeof m.content === 'string') {
         if (m.content !== '') content.push({ type: 'text', text: m.content });
       } else if (m.content != null) {

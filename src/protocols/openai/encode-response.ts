@@ -1,4 +1,4 @@
-import type { ChatResult } from '../../canonical/index.js';
+import { orderedBlocks, type ChatResult, type ChoiceResult } from '../../canonical/index.js';
 import { openAIFinishReason, openAIUsage } from './encode-common.js';
 import { assignFields, openAIFields, withUsageFields } from './passthrough.js';
 
@@ -22,6 +22,8 @@ export function encodeChatCompletion(result: ChatResult, meta: ResponseMeta): Re
         refusal: null,
       };
       if (c.reasoning !== '') message.reasoning_content = c.reasoning;
+      const signed = thinkingBlocks(c);
+      if (signed.length > 0) message.thinking_blocks = signed;
       if (c.toolCalls.length > 0) {
         message.tool_calls = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }));
       }
@@ -40,4 +42,19 @@ export function encodeChatCompletion(result: ChatResult, meta: ResponseMeta): Re
   const top = openAIFields(result.opening?.passthrough);
   if (top !== undefined) for (const key of Object.keys(top)) body[key] ??= top[key];
   return body;
+}
+
+/**
+ * A choice's signed and redacted reasoning blocks, in order, in the form
+ * other gateways use (`thinking_blocks`): a client that sends them back on
+ * its assistant message continues a tool loop on a backend that checks
+ * signatures (Anthropic). Unsigned reasoning has nothing to carry.
+ */
+function thinkingBlocks(c: ChoiceResult): Array<Record<string, unknown>> {
+  const blocks: Array<Record<string, unknown>> = [];
+  for (const b of orderedBlocks(c)) {
+    if (b.type === 'reasoning' && b.signature !== undefined) blocks.push({ type: 'thinking', thinking: c.reasoning.slice(b.start, b.end), signature: b.signature });
+    else if (b.type === 'reasoning_redacted') blocks.push({ type: 'redacted_thinking', data: b.data });
+  }
+  return blocks;
 }

@@ -14,6 +14,8 @@ export class OpenAIStreamEncoder {
   readonly #suffix: string;
   readonly #includeUsage: boolean;
   readonly #choices: number;
+  /** Per choice, the reasoning text since its last signed block: the signed block is sent whole (`thinking_blocks`). */
+  readonly #thinking: string[] = [];
 
   constructor(meta: ResponseMeta, options: { includeUsage: boolean; choices: number }) {
     this.#prefix = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[`;
@@ -36,7 +38,16 @@ export class OpenAIStreamEncoder {
       case 'text':
         return this.#frame(e.choice, `{"content":${JSON.stringify(e.text)}}`);
       case 'reasoning':
+        this.#thinking[e.choice] = (this.#thinking[e.choice] ?? '') + e.text;
         return this.#frame(e.choice, `{"reasoning_content":${JSON.stringify(e.text)}}`);
+      case 'reasoning_signature': {
+        // The block's text went out as reasoning_content deltas; the block whole, signed, goes once it closes.
+        const block = { type: 'thinking', thinking: this.#thinking[e.choice] ?? '', signature: e.signature };
+        this.#thinking[e.choice] = '';
+        return this.#frame(e.choice, JSON.stringify({ thinking_blocks: [block] }));
+      }
+      case 'reasoning_redacted':
+        return this.#frame(e.choice, JSON.stringify({ thinking_blocks: [{ type: 'redacted_thinking', data: e.data }] }));
       case 'tool_call_start':
         return this.#frame(e.choice, JSON.stringify({
           tool_calls: [{ index: e.index, id: e.id, type: 'function', function: { name: e.name, arguments: '' } }],
@@ -50,8 +61,6 @@ export class OpenAIStreamEncoder {
         return `${this.#prefix}],"usage":${JSON.stringify(openAIUsage(e.usage))}}\n\n`;
       case 'error':
         return this.error(e.error);
-      default:
-        return ''; // signatures and redacted reasoning have no OpenAI form
     }
   }
 

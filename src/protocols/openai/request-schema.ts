@@ -60,11 +60,23 @@ const userMessage = z.object({
   content: z.union([text, z.array(userPart).min(1).max(openAIBounds.parts)]),
   name: z.string().nullish(),
 }).loose();
+/**
+ * A signed reasoning block as Lingua returns it beside `reasoning_content`
+ * (docs/anthropic-provider.md, "Thinking across protocols"): sent back on
+ * the next turn, it reaches a
+ * backend that checks signatures (Anthropic) unchanged.
+ */
+const thinkingBlock = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('thinking'), thinking: text, signature: z.string().nullish() }).loose(),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string().min(1) }).loose(),
+]);
+
 const assistantMessage = z.object({
   role: z.literal('assistant'),
   content: z.union([text, z.array(z.discriminatedUnion('type', [textPart, refusalPart])).max(openAIBounds.parts)]).nullish(),
   tool_calls: z.array(toolCall).max(openAIBounds.parts).nullish(),
   reasoning_content: z.string().nullish(),
+  thinking_blocks: z.array(thinkingBlock).max(openAIBounds.parts).nullish(),
   refusal: z.string().nullish(),
   name: z.string().nullish(),
 }).loose();
