@@ -1,47 +1,13 @@
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { FakeAnthropic, sendError, type FakeBlock } from '../support/fake-anthropic.js';
-import type { RecordedRequest } from '../support/fake-upstream.js';
+import type { FakeAnthropic, FakeBlock } from '../support/fake-anthropic.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
 import { API_KEY } from '../support/openai-fixture.js';
+import { ThinkingCheckingAnthropic } from '../support/thinking-checking-anthropic.js';
 
 type Block = Record<string, unknown>;
 type Turn = { role: string; content: string | Block[] };
-
-/**
- * What Anthropic checks about thinking in a request's history (its 400s):
- * every `thinking` block carries a signature, and with thinking on, an
- * assistant turn that used a tool (the one the tool loop continues) starts
- * with a thinking block.
- */
-function thinkingProblem(body: Record<string, unknown>): string | undefined {
-  const turns = body.messages as Turn[];
-  for (const [i, turn] of turns.entries()) {
-    if (typeof turn.content === 'string') continue;
-    for (const [j, b] of turn.content.entries()) {
-      if (b.type === 'thinking' && (typeof b.signature !== 'string' || b.signature === '')) return `messages.${i}.content.${j}.thinking.signature: Field required`;
-    }
-  }
-  const thinkingOn = (body.thinking as { type?: string } | undefined)?.type === 'enabled';
-  const last = turns.findLast((t) => t.role === 'assistant');
-  if (!thinkingOn || last === undefined || typeof last.content === 'string') return undefined;
-  const first = last.content[0]?.type;
-  if (last.content.some((b) => b.type === 'tool_use') && first !== 'thinking' && first !== 'redacted_thinking') {
-    return 'messages: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block.';
-  }
-  return undefined;
-}
-
-/** The fake Anthropic upstream, refusing what Anthropic refuses about thinking. */
-class ThinkingCheckingAnthropic extends FakeAnthropic {
-  protected override async answer(recorded: RecordedRequest, res: ServerResponse): Promise<void> {
-    const problem = recorded.path.endsWith('/messages') ? thinkingProblem(recorded.body) : undefined;
-    if (problem !== undefined) return sendError(res, 400, 'invalid_request_error', problem);
-    return super.answer(recorded, res);
-  }
-}
 
 const firstTurn: FakeBlock[] = [
   { type: 'thinking', thinking: 'The user wants the weather; call the tool.', signature: 'sig-1' },
