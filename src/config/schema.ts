@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { providerFactories } from '../providers/registry.js';
 import { paramRangesSchema } from '../params/param-ranges-schema.js';
+import { unsupportedParamsSchema } from '../params/unsupported-policy.js';
 import { searchConfigSchema } from '../search/search-config.js';
 import { pricingSchema } from '../pricing/pricing.js';
 import { defaultRouting, modelIssues, modelRoutingFields, routingSchema } from '../router/routing-config.js';
@@ -68,6 +69,8 @@ const modelSchema = z.object({
   max_output_tokens: z.int().min(1).optional(),
   /** An embedding model (served at POST /v1/embeddings, refused for chat); default: what its provider loads (docs/embeddings.md). */
   embedding: z.boolean().optional(),
+  /** A parameter its backend lacks, or a value outside the backend's range: `adapt` (dropped or clamped, told in `x-lingua-adapted`) or `strict` (a 400); default: the top-level `unsupported_params`. */
+  unsupported_params: unsupportedParamsSchema.optional(),
   /** Limits each key has on this model (beside its own and its account's). */
   limits: z.object({ rpm: limitFields.rpm, tpm: limitFields.tpm, max_concurrency: limitFields.max_concurrency }).strict().optional(),
   /** `targets`, `strategy`, `fallbacks`, `context_fallbacks`, `max_retries`, `retry_budget_s`, `cooldown`: docs/routing.md. */
@@ -94,6 +97,8 @@ export const configSchema = z.object({
   models: z.array(modelSchema).default([]),
   /** Retries, backoff and cooldowns: the defaults of every model (docs/routing.md). */
   routing: routingSchema.default(defaultRouting),
+  /** The policy of models that set no `unsupported_params` (docs/model-params.md). */
+  unsupported_params: unsupportedParamsSchema.default('adapt'),
   /** The web search backend for `enable_search`; see docs/search.md. */
   search: searchConfigSchema.optional(),
   /** A listener of its own for `GET /metrics`, served without a key (bind it to a private address); see docs/operations.md. */

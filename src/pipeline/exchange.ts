@@ -5,6 +5,7 @@ import { AbortSource } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 import type { Reservation } from '../limits/budget-store.js';
 import type { Lease } from '../limits/limiter.js';
+import type { ParamAdaptations } from '../params/unsupported-policy.js';
 import type { Endpoint } from '../protocols/contract.js';
 import type { Deployment, ModelEntry } from '../router/router.js';
 
@@ -32,6 +33,8 @@ export class Exchange {
   /** The deployment that served (the last one tried) and how many were tried. */
   target: Deployment | undefined;
   attempts = 0;
+  /** What the serving attempt's mapping dropped or clamped for its backend (`x-lingua-adapted`, the log line). */
+  adaptations: ParamAdaptations | undefined;
   /** The backend's usage report, when it sent one (once settled: what was recorded). */
   usage: Usage | undefined;
   /** The recorded usage is Lingua's estimate (the backend reported none). */
@@ -65,8 +68,9 @@ export class Exchange {
   }
 
   /** Called by the router for each deployment it tries. */
-  attempt(deployment: Deployment): void {
+  attempt(deployment: Deployment, adaptations?: ParamAdaptations): void {
     this.target = deployment;
+    this.adaptations = adaptations;
     this.attempts++;
   }
 

@@ -15,6 +15,7 @@ export function logLine(ex: Exchange): void {
     provider: ex.target?.provider.name,
     upstream_model: ex.target?.upstreamModel,
     attempts: ex.attempts === 0 ? undefined : ex.attempts,
+    adapted: ex.adaptations?.summary(),
     stream: ex.request?.stream,
     status: ex.status,
     ...(failure === undefined ? {} : { error: failure.message }),

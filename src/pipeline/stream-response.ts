@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { LinguaError, type StreamEvent } from '../canonical/index.js';
+import { withAdaptedHeader } from '../params/unsupported-policy.js';
 import type { StreamEncoder } from '../protocols/contract.js';
 import type { Exchange } from './exchange.js';
 
@@ -52,7 +53,8 @@ export async function streamResponse(ex: Exchange, options: {
   const commit = (): void => {
     if (committed) return;
     committed = true;
-    raw.writeHead(200, sseHeaders);
+    // The attempt that sent the first event made its request already: its adaptations are known.
+    raw.writeHead(200, withAdaptedHeader(sseHeaders, ex.adaptations));
     raw.write(encoder.start());
   };
   const heartbeat = setTimeout(function beat() {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ChatRequest, EmbedRequest, EmbedResult, EventBatches, EventStream } from '../canonical/index.js';
 import type { AbortWatch } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
+import type { ParamAdaptations } from '../params/unsupported-policy.js';
 
 /** One generation asked of a provider. */
 export interface ProviderCall {
@@ -19,10 +20,16 @@ export interface ProviderCall {
    * `signal`, which may then be built only when read.
    */
   abort?: AbortWatch;
+  /**
+   * Where the request mapping records what it dropped or clamped for the
+   * backend, under the model's `unsupported_params` policy (absent:
+   * `strict`, a 400 for each).
+   */
+  adaptations?: ParamAdaptations;
 }
 
 /** One embeddings call asked of a provider: as a ProviderCall, with an EmbedRequest. */
-export interface EmbedCall extends Omit<ProviderCall, 'request'> {
+export interface EmbedCall extends Omit<ProviderCall, 'request' | 'adaptations'> {
   request: EmbedRequest;
 }
 

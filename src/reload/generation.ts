@@ -83,7 +83,7 @@ function pipelineContext(config: Config, providers: ReadonlyMap<string, Provider
     // `usage_ledger: false` records nothing.
     ledger: server.usage_ledger ? platform.storage.ledger : { record: () => {} },
     // The previous config's router hands over its cooldowns, figures and counters.
-    router: new Router(config.models, providers, logger, providerPricing(configured), { routing: config.routing, redis: platform.redis, previous: previous?.context.router }),
+    router: new Router(config.models, providers, logger, providerPricing(configured), { routing: config.routing, unsupportedParams: config.unsupported_params, redis: platform.redis, previous: previous?.context.router }),
     stream: {
       heartbeatMs: server.heartbeat_s * 1000,
       stallMs: server.stream_stall_s * 1000,

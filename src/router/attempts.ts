@@ -5,25 +5,27 @@ import { asLinguaError } from './as-lingua-error.js';
 import type { Deployment } from './model-entry.js';
 import type { Failure, RouteRequest, RouteRun, RouteServices } from './route-run.js';
 import { fanOut } from './fan-out.js';
+import { ParamAdaptations } from '../params/unsupported-policy.js';
 import { stopMatching } from './stop-matching.js';
 
 /** Told of each deployment a request is tried on (the usage record's target and attempts). */
 export interface AttemptTrace {
-  attempt(deployment: Deployment): void;
+  /** `adaptations`: what the attempt's request mapping changes for its backend (chat attempts). */
+  attempt(deployment: Deployment, adaptations?: ParamAdaptations): void;
 }
 
-/** One call of a deployment's provider. */
-export function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource): EventBatches {
-  if (request.n > 1 && d.provider.choicesPerCall === 1) return fanOut(request, (one) => deploymentBatches(d, one, abort));
+/** One call of a deployment's provider; `adaptations` records what its mapping dropped or clamped. */
+export function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource, adaptations: ParamAdaptations): EventBatches {
+  if (request.n > 1 && d.provider.choicesPerCall === 1) return fanOut(request, (one) => deploymentBatches(d, one, abort, adaptations));
   const stops = stopMatching(d.provider, request);
-  const call = new Call(stops?.request ?? request, d.upstreamModel, abort);
+  const call = new Call(stops?.request ?? request, d.upstreamModel, abort, adaptations);
   const batches = d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));
   return stops === undefined ? batches : stops.wrap(batches);
 }
 
 /** A provider call whose AbortSignal is built only if the provider reads it. */
 class Call implements ProviderCall {
-  constructor(readonly request: ChatRequest, readonly model: string, readonly abort: AbortSource) {}
+  constructor(readonly request: ChatRequest, readonly model: string, readonly abort: AbortSource, readonly adaptations: ParamAdaptations) {}
 
   get signal(): AbortSignal {
     return this.abort.signal;
@@ -51,8 +53,8 @@ async function collect(batches: EventBatches): Promise<readonly StreamEvent[]> {
 }
 
 /** Starts an attempt: traced, counted; true when it counts as in flight (`end` then uncounts it). */
-function beginAttempt(d: Deployment, trace: AttemptTrace | undefined): boolean {
-  trace?.attempt(d);
+function beginAttempt(d: Deployment, trace: AttemptTrace | undefined, adaptations?: ParamAdaptations): boolean {
+  trace?.attempt(d, adaptations);
   d.health.attempts++;
   if (!d.health.countsInflight) return false;
   d.health.inflight++;
@@ -67,11 +69,12 @@ function endAttempt(d: Deployment, counted: boolean): void {
 export async function* retryingBatches(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): EventBatches {
   for (;;) {
     const { d, probe } = await run.next(failure);
-    const counted = beginAttempt(d, trace);
+    const adaptations = new ParamAdaptations(d.unsupportedParams);
+    const counted = beginAttempt(d, trace, adaptations);
     const t0 = performance.now();
     let started = false;
     try {
-      for await (const batch of deploymentBatches(d, run.request, run.abort)) {
+      for await (const batch of deploymentBatches(d, run.request, run.abort, adaptations)) {
         if (!started) {
           const first = batch[0];
           if (first?.type === 'error') throw first.error;
@@ -94,20 +97,21 @@ export async function* retryingBatches(run: RouteRun, s: RouteServices, trace: A
 
 /** A non-streaming request's events, attempt after attempt, until one answers whole. */
 export function retryingWhole(run: RouteRun, s: RouteServices, trace: AttemptTrace | undefined, failure?: Failure): Promise<readonly StreamEvent[]> {
-  return retryingCall(run, s, trace, (d) => readWhole(deploymentBatches(d, run.request, run.abort)), failure);
+  return retryingCall(run, s, trace, (d, adaptations) => readWhole(deploymentBatches(d, run.request, run.abort, adaptations)), failure);
 }
 
 /**
  * A call answered whole (a non-streaming chat, an embeddings request),
  * attempt after attempt on the run's targets, until one succeeds.
  */
-export async function retryingCall<T, R extends RouteRequest>(run: RouteRun<R>, s: RouteServices, trace: AttemptTrace | undefined, call: (d: Deployment) => Promise<T>, failure?: Failure): Promise<T> {
+export async function retryingCall<T, R extends RouteRequest>(run: RouteRun<R>, s: RouteServices, trace: AttemptTrace | undefined, call: (d: Deployment, adaptations: ParamAdaptations) => Promise<T>, failure?: Failure): Promise<T> {
   for (;;) {
     const { d, probe } = await run.next(failure);
-    const counted = beginAttempt(d, trace);
+    const adaptations = new ParamAdaptations(d.unsupportedParams);
+    const counted = beginAttempt(d, trace, adaptations);
     const t0 = performance.now();
     try {
-      const answer = await call(d);
+      const answer = await call(d, adaptations);
       d.health.observe(performance.now() - t0, false);
       if (probe) await s.cooldowns.succeed(d.health.id);
       return answer;

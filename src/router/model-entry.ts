@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../config/schema.js';
 import type { Provider } from '../providers/provider.js';
+import type { UnsupportedParamsMode } from '../params/unsupported-policy.js';
 import { Pricing, type PricingConfig } from '../pricing/pricing.js';
 import type { CooldownPolicy } from './cooldowns.js';
 import type { RouterMemory } from './router-memory.js';
@@ -18,6 +19,8 @@ export interface Deployment {
   /** What its tokens cost: the model's `pricing`, else its provider's (for the pipeline to price by the target that served). */
   readonly pricing: Pricing | undefined;
   readonly health: TargetHealth;
+  /** Its model's `unsupported_params` (else the config's): what a parameter its backend lacks becomes. */
+  readonly unsupportedParams: UnsupportedParamsMode;
 }
 
 /** A model's bounds on retries, in ms. */
@@ -75,11 +78,16 @@ export function buildModels(
   providerPricing: ReadonlyMap<string, PricingConfig>,
   routing: RoutingConfig,
   memory: RouterMemory,
+  /** The config's `unsupported_params`: the policy of models that set none. */
+  unsupportedParams: UnsupportedParamsMode = 'adapt',
 ): Map<string, ModelEntry> {
   const entries = new Map<string, ModelEntry>();
   const listings = new Map<string, number>();
   const modelPricing = new Map<string, PricingConfig>();
   for (const m of models) if (m.pricing !== undefined && !modelPricing.has(m.name)) modelPricing.set(m.name, m.pricing);
+  // A model's policy is set once for all its listings (any of them may say it).
+  const modelPolicy = new Map<string, UnsupportedParamsMode>();
+  for (const m of models) if (m.unsupported_params !== undefined && !modelPolicy.has(m.name)) modelPolicy.set(m.name, m.unsupported_params);
 
   for (const m of models) {
     const listing = listings.get(m.name) ?? 0;
@@ -104,7 +112,7 @@ export function buildModels(
       const health = memory.target(t.provider, upstreamModel);
       health.countsInflight = false;
       const pricing = modelPricing.get(m.name) ?? providerPricing.get(t.provider);
-      entry.deployments.push({ provider, upstreamModel, model: m.name, weight: t.weight, tier: t.tier, pricing: pricing === undefined ? undefined : new Pricing(pricing), health });
+      entry.deployments.push({ provider, upstreamModel, model: m.name, weight: t.weight, tier: t.tier, pricing: pricing === undefined ? undefined : new Pricing(pricing), health, unsupportedParams: modelPolicy.get(m.name) ?? unsupportedParams });
     }
     const pricing = m.pricing ?? providerPricing.get(targets[0]!.provider);
     if (entry.pricing === undefined && pricing !== undefined) entry.pricing = new Pricing(pricing);

@@ -10,6 +10,7 @@ import { deploymentBatches, FirstBatchWatch, readWhole, retryingBatches, retryin
 import type { CooldownStore } from './cooldowns.js';
 import { retryingEmbed } from './embed-attempts.js';
 import { buildModels, type ModelEntry } from './model-entry.js';
+import { ParamAdaptations, type UnsupportedParamsMode } from '../params/unsupported-policy.js';
 import { requestModels, type ModelPermission } from './request-models.js';
 import { RouteRun, type RouteServices } from './route-run.js';
 import { RouterMemory } from './router-memory.js';
@@ -30,6 +31,8 @@ export interface RouteTrace extends AttemptTrace {
 export interface RouterOptions {
   /** The top-level `routing` (defaults when absent). */
   routing?: RoutingConfig;
+  /** The top-level `unsupported_params` (default `adapt`). */
+  unsupportedParams?: UnsupportedParamsMode;
   /** The platform's Redis (with `redis_url`): cooldowns shared by every instance. */
   redis?: Redis | undefined;
   /** The router of the config this one replaces (a reload): its breakers, figures and counters carry on here. */
@@ -63,7 +66,7 @@ export class Router {
     this.#memory = (options.previous === undefined ? undefined : options.previous.#memory) ?? new RouterMemory({ routing, redis: options.redis, logger, cooldowns: options.cooldowns });
     this.#memory.holder = this;
     this.#cooldowns = this.#memory.cooldowns;
-    this.#models = buildModels(models, providers, providerPricing, routing, this.#memory);
+    this.#models = buildModels(models, providers, providerPricing, routing, this.#memory, options.unsupportedParams);
     this.#services = {
       cooldowns: this.#cooldowns,
       logger,
@@ -98,9 +101,10 @@ export class Router {
     if (only === undefined || 'models' in request.extra || this.#cooldowns.until(only.health.id) !== undefined) {
       return this.#routed(entry, request, abort, trace);
     }
-    trace?.attempt(only);
+    const adaptations = new ParamAdaptations(only.unsupportedParams);
+    trace?.attempt(only, adaptations);
     only.health.attempts++;
-    const first = deploymentBatches(only, request, abort);
+    const first = deploymentBatches(only, request, abort, adaptations);
     if (!request.stream) {
       return new WholeAnswer(() => readWhole(first).then(undefined, (error: unknown) =>
         retryingWhole(this.#run(entry, request, abort), this.#services, trace, { d: only, error: asLinguaError(error, this.#logger), probe: false })));

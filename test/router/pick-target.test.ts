@@ -6,7 +6,7 @@ import { TargetHealth } from '../../src/router/target-health.js';
 import type { Provider } from '../../src/providers/provider.js';
 
 function target(name: string, weight = 1): Deployment {
-  return { provider: { name } as Provider, upstreamModel: 'm', model: 'm', weight, tier: 1, pricing: undefined, health: new TargetHealth(name, 'm') };
+  return { provider: { name } as Provider, upstreamModel: 'm', model: 'm', weight, tier: 1, pricing: undefined, health: new TargetHealth(name, 'm'), unsupportedParams: 'adapt' };
 }
 
 /** Draws from a fixed list, in turn. */
