@@ -146,22 +146,21 @@ describe('Anthropic upstream failures, as OpenAI clients see them', () => {
     }
   });
 
-  test('parameters Anthropic lacks are a 400 naming them; neutral values pass', async () => {
-    const count = f.upstream.requests.length;
-    const rejected: Array<[Record<string, unknown>, string]> = [
-      // `n` > 1 is served by n calls (test/router/fan-out.test.ts).
-      [{ seed: 7 }, 'seed'], [{ presence_penalty: 0.5 }, 'presence_penalty'],
-      [{ frequency_penalty: 1 }, 'frequency_penalty'], [{ logit_bias: { '42': 5 } }, 'logit_bias'], [{ temperature: 1.5 }, 'temperature'],
-    ];
-    for (const [fields, param] of rejected) {
-      const res = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, ...fields });
-      assert.equal(res.status, 400, param);
-      assert.equal(JSON.parse(res.text).error.param, param);
-    }
-    assert.equal(f.upstream.requests.length, count, 'none reached the upstream');
+  test('parameters Anthropic lacks are dropped and told under the default policy (strict 400s: test/translation/adapt-policy.test.ts); neutral values pass unsaid', async () => {
     f.upstream.reply = { content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: 1, output_tokens: 1 } };
+    const adapted: Array<[Record<string, unknown>, string]> = [
+      // `n` > 1 is served by n calls (test/router/fan-out.test.ts).
+      [{ seed: 7 }, 'seed dropped'], [{ presence_penalty: 0.5 }, 'presence_penalty dropped'],
+      [{ frequency_penalty: 1 }, 'frequency_penalty dropped'], [{ logit_bias: { '42': 5 } }, 'logit_bias dropped'], [{ temperature: 1.5 }, 'temperature 1.5->1'],
+    ];
+    for (const [fields, told] of adapted) {
+      const res = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, ...fields });
+      assert.equal(res.status, 200, told);
+      assert.equal(res.headers.get('x-lingua-adapted'), told);
+    }
     const res = await postRaw(`${f.server.url}/v1/chat/completions`, { ...ask, n: 1, presence_penalty: 0, frequency_penalty: 0, logit_bias: {} });
     assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-lingua-adapted'), null);
   });
 
 });

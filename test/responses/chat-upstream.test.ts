@@ -146,7 +146,8 @@ describe('POST /v1/responses over an OpenAI-compatible chat upstream', () => {
       { role: 'system', content: 'More rules.' },
       { role: 'user', content: [{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }] },
       {
-        role: 'assistant', content: 'Calling two tools.', reasoning_content: 'Thought about it.',
+        // No reasoning_content: this upstream is not marked accepts_reasoning_content.
+        role: 'assistant', content: 'Calling two tools.',
         tool_calls: [
           { id: 'c1', type: 'function', function: { name: 'a', arguments: '{}' } },
           { id: 'c2', type: 'function', function: { name: 'b', arguments: '{"x":1}' } },

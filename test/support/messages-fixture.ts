@@ -28,8 +28,9 @@ export async function messagesFixture(options: { server?: Record<string, unknown
     server: options.server ?? {},
     keys: [{ name: 'test', key: API_KEY }],
     providers: [
-      // vLLM-like: it names the stop sequence that matched (test/router/stop-matching.test.ts has one that does not).
-      { name: 'up', type: 'openai', base_url: baseUrl, api_key: 'upstream-secret-key', reports_stop_sequence: true },
+      // vLLM-like: it names the stop sequence that matched (test/router/stop-matching.test.ts has one that does not),
+      // takes top_k, and takes earlier reasoning back as reasoning_content.
+      { name: 'up', type: 'openai', base_url: baseUrl, api_key: 'upstream-secret-key', reports_stop_sequence: true, accepts_top_k: true, accepts_reasoning_content: true },
       // Replaced by the scripted provider of the same name.
       { name: scripted.name, type: 'openai', base_url: 'http://127.0.0.1:9/v1' },
     ],

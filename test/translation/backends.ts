@@ -26,7 +26,8 @@ export function openAIBackend(): BackendDriver {
   const finish = { end: 'stop', length: 'length', tool: 'tool_calls', stop_sequence: 'stop' } as const;
   return {
     name: 'openai-upstream',
-    start: async () => ({ name: 'backend', type: 'openai', base_url: await fake.start() }),
+    // Marked to take earlier reasoning back (as DeepSeek and Kimi do), so the matrix sees it round-trip.
+    start: async () => ({ name: 'backend', type: 'openai', base_url: await fake.start(), accepts_reasoning_content: true }),
     script(r) {
       fake.handler = undefined;
       fake.reply = {
