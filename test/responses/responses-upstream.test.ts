@@ -23,7 +23,7 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     server = await startLingua({
       keys: [{ name: 'test', key: API_KEY }],
       providers: [{ name: 'resp', type: 'openai-responses', base_url: await upstream.start(), api_key: 'upstream-secret-key', encrypted_reasoning: true }],
-      models: [{ name: 'r1', provider: 'resp', model: 'gpt-up' }],
+      models: [{ name: 'r1', provider: 'resp', model: 'gpt-up' }, { name: 'r1-strict', provider: 'resp', model: 'gpt-up', unsupported_params: 'strict' }],
     });
     openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: server.url, apiKey: API_KEY, maxRetries: 0 });
@@ -390,15 +390,23 @@ describe('the openai-responses provider: Chat, Messages and Responses clients in
     await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }] }), OpenAI.RateLimitError);
   });
 
-  test('a parameter the Responses API has no field for is a 400 naming it, and nothing goes upstream', async () => {
+  test('a parameter the Responses API has no field for is a 400 naming it under strict, and nothing goes upstream', async () => {
     const before = upstream.requests.length;
-    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], seed: 7 }), (e: unknown) => {
+    await assert.rejects(openai.chat.completions.create({ model: 'r1-strict', messages: [{ role: 'user', content: 'x' }], seed: 7 }), (e: unknown) => {
       assert.ok(e instanceof OpenAI.BadRequestError);
       assert.equal(e.param, 'seed');
       return true;
     });
-    await assert.rejects(openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], logit_bias: { '42': 5 } }), (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === 'logit_bias');
+    await assert.rejects(openai.chat.completions.create({ model: 'r1-strict', messages: [{ role: 'user', content: 'x' }], logit_bias: { '42': 5 } }), (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === 'logit_bias');
     assert.equal(upstream.requests.length, before);
+  });
+
+  test('under adapt (the default) it is dropped and told in x-lingua-adapted', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'ok' }], usage: { input_tokens: 1, output_tokens: 1 } };
+    const { response } = await openai.chat.completions.create({ model: 'r1', messages: [{ role: 'user', content: 'x' }], seed: 7, logit_bias: { '42': 5 } }).withResponse();
+    assert.equal(response.headers.get('x-lingua-adapted'), 'seed dropped; logit_bias dropped');
+    assert.equal(upstream.last.body.seed, undefined);
+    assert.equal(upstream.last.body.logit_bias, undefined);
   });
 
   test('a Chat client\'s OpenAI fields pass on; an Anthropic client\'s Anthropic-only field is refused by name', async () => {

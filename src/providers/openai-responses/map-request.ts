@@ -1,4 +1,5 @@
 import { invalidRequest, refuseUnportable, type ChatRequest, type ResponseFormat, type ToolChoice } from '../../canonical/index.js';
+import { ParamAdaptations } from '../../params/unsupported-policy.js';
 import { effortForBudget } from '../openai/map-request.js';
 import { toResponsesInput } from './map-input.js';
 
@@ -7,7 +8,11 @@ export interface ResponsesBodyOptions {
   model: string;
   /** Ask for `reasoning.encrypted_content`, so that the next turn can give the upstream its reasoning back. */
   encryptedReasoning: boolean;
+  /** What parameters the Responses API lacks become (absent: a 400 each, `strict`). */
+  adaptations?: ParamAdaptations;
 }
+
+const backend = 'OpenAI Responses API';
 
 /**
  * The canonical request as a Responses API body. Always `stream: true`
@@ -17,11 +22,13 @@ export interface ResponsesBodyOptions {
  * through when they came from an OpenAI-family body (`metadata`,
  * `prompt_cache_key`, `service_tier`… have the same names here), as the
  * `openai` provider passes them; another protocol's are not, and one only
- * its own backends can honour is refused (`refuseUnportable`). Parameters
- * the Responses API has no field for are a 400.
+ * its own backends can honour is refused (`refuseUnportable`). Sampling
+ * hints the Responses API has no field for follow the model's
+ * `unsupported_params` (dropped and told, or a 400).
  */
 export function toResponsesBody(req: ChatRequest, options: ResponsesBodyOptions): Record<string, unknown> {
   rejectUnsupported(req);
+  adaptSampling(req, options.adaptations ?? new ParamAdaptations('strict'));
   refuseUnportable(req, 'openai', 'the OpenAI Responses API');
   const { instructions, input } = toResponsesInput(req.messages);
   const openAIFamily = req.extraProtocol === undefined || req.extraProtocol === 'openai';
@@ -44,8 +51,9 @@ export function toResponsesBody(req: ChatRequest, options: ResponsesBodyOptions)
       strict: t.strict ?? false,
     }));
   }
-  if (req.toolChoice !== undefined) body.tool_choice = toToolChoice(req.toolChoice);
-  if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
+  // Without tools, `tool_choice` and `parallel_tool_calls` mean nothing (and a required choice is refused).
+  if (body.tools !== undefined && req.toolChoice !== undefined) body.tool_choice = toToolChoice(req.toolChoice);
+  if (body.tools !== undefined && req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
   if (req.responseFormat !== undefined) body.text = { format: toFormat(req.responseFormat) };
   const effort = req.reasoning?.effort ?? effortForBudget(req.reasoning?.budgetTokens);
   // A summary is what the upstream shows of its reasoning: without one, reasoning clients see none.
@@ -55,8 +63,8 @@ export function toResponsesBody(req: ChatRequest, options: ResponsesBodyOptions)
 }
 
 /**
- * Parameters the Responses API has no field for: neutral values pass, others
- * are a 400 naming them. Stop sequences and `n` > 1 are served by the router
+ * What the Responses API cannot serve: a text completion, `n` > 1 and stop
+ * sequences, each a 400 naming it. Stop sequences and `n` > 1 are served by the router
  * (the provider's `stops` and `choicesPerCall`); they reach here only where
  * it does not.
  */
@@ -71,11 +79,15 @@ function rejectUnsupported(req: ChatRequest): void {
   }
   if (req.n !== 1) throw invalidRequest("Unsupported value: 'n' must be 1 on this model: its backend (OpenAI Responses API) generates one answer per request.", 'n', 'unsupported_value');
   if (req.stop !== undefined && req.stop.length > 0) throw unsupported('stop');
-  if (req.topK !== undefined) throw unsupported('top_k');
-  if (req.presencePenalty !== undefined && req.presencePenalty !== 0) throw unsupported('presence_penalty');
-  if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) throw unsupported('frequency_penalty');
-  if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) throw unsupported('logit_bias');
-  if (req.seed !== undefined) throw unsupported('seed');
+}
+
+/** Sampling hints the Responses API has no field for (neutral values pass unsaid), under the model's policy. */
+function adaptSampling(req: ChatRequest, adaptations: ParamAdaptations): void {
+  if (req.topK !== undefined) adaptations.drop('top_k', backend);
+  if (req.seed !== undefined) adaptations.drop('seed', backend);
+  if (req.presencePenalty !== undefined && req.presencePenalty !== 0) adaptations.drop('presence_penalty', backend);
+  if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) adaptations.drop('frequency_penalty', backend);
+  if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) adaptations.drop('logit_bias', backend);
 }
 
 function toToolChoice(choice: ToolChoice): unknown {
