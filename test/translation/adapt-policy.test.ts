@@ -113,6 +113,11 @@ describe('unsupported parameters: adapt (the default) and strict', () => {
     const adapted = await an.messages.create({ ...ask, model: 'gpt' }).withResponse();
     assert.equal(adapted.response.headers.get('x-lingua-adapted'), 'top_k dropped');
     assert.equal(openai.last.body.top_k, undefined);
+    // Streamed to an Anthropic client (whose stream waits for the input count before its headers).
+    const streamed = await an.messages.create({ ...ask, model: 'gpt', stream: true }).withResponse();
+    for await (const _ of streamed.data) { /* drain */ }
+    assert.equal(streamed.response.headers.get('x-lingua-adapted'), 'top_k dropped');
+    assert.equal(openai.last.body.stream, true);
 
     const error = await an.messages.create({ ...ask, model: 'gpt-strict' }).then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof Anthropic.BadRequestError);
