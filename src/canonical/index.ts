@@ -10,4 +10,7 @@ export { LinguaError, clientClosed, invalidRequest, kindForStatus } from './erro
 export type { ErrorKind, ErrorOptions } from './errors.js';
 export { foldBatches, foldStream } from './fold.js';
 export { refuseUnportable } from './passthrough.js';
+export type { ClientPaths, FieldPath, MessageOrigin } from './client-paths.js';
+export { clientPath, inClientTerms, partPath } from './client-paths.js';
+export { refusePart } from './refuse-part.js';
 export { flattenBatches, singleBatches, WholeAnswer } from './event-batches.js';

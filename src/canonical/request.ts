@@ -1,3 +1,4 @@
+import type { ClientPaths } from './client-paths.js';
 import type { RequestPassthrough, WireProtocol } from './passthrough.js';
 
 /**
@@ -17,6 +18,42 @@ export interface ImagePart {
   detail?: 'auto' | 'low' | 'high';
 }
 
+/**
+ * A document the model reads: Anthropic's `document` block, OpenAI's
+ * `file` part. Each backend sends it in its own form, or refuses it by its
+ * path where it has none (a PDF for a text-only model, a file id of
+ * another vendor's store).
+ */
+export interface FilePart {
+  type: 'file';
+  source:
+    | { type: 'base64'; mediaType: string; data: string }
+    | { type: 'text'; text: string }
+    | { type: 'url'; url: string }
+    | { type: 'file_id'; fileId: string };
+  filename?: string;
+  /** The client's block as it came, for a backend of its protocol (title, context, cache_control kept). */
+  native?: NativeBlock;
+}
+
+/**
+ * A block of the client's protocol that Lingua does not model and no
+ * other protocol can say faithfully (OpenAI `input_audio`, Anthropic
+ * `search_result`, a server tool's call and result): a backend of that
+ * protocol is sent it as it came; any other refuses it by its path.
+ */
+export interface NativePart {
+  type: 'native';
+  native: NativeBlock;
+}
+
+export interface NativeBlock {
+  protocol: WireProtocol;
+  /** The block's own `type`, for the refusal. */
+  kind: string;
+  block: Readonly<Record<string, unknown>>;
+}
+
 export interface ToolCallPart {
   type: 'tool_call';
   id: string;
@@ -28,7 +65,7 @@ export interface ToolCallPart {
 export interface ToolResultPart {
   type: 'tool_result';
   toolCallId: string;
-  content: string | Array<TextPart | ImagePart>;
+  content: string | Array<TextPart | ImagePart | FilePart | NativePart>;
   isError?: boolean;
 }
 
@@ -46,15 +83,18 @@ export interface SystemMessage {
   content: TextPart[];
 }
 
+/** What a user turn (and a tool result) may hold. */
+export type UserPart = TextPart | ImagePart | FilePart | NativePart;
+
 export interface UserMessage {
   role: 'user';
-  content: Array<TextPart | ImagePart>;
+  content: UserPart[];
   name?: string;
 }
 
 export interface AssistantMessage {
   role: 'assistant';
-  content: Array<TextPart | ReasoningPart | ToolCallPart>;
+  content: Array<TextPart | ReasoningPart | ToolCallPart | NativePart>;
   name?: string;
 }
 
@@ -80,7 +120,8 @@ export type ResponseFormat =
   | { type: 'json_object' }
   | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
 
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
+/** `xhigh` (OpenAI's newest models): a backend without it thinks at `high`. */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
 
 export interface ChatRequest {
   /** The model name the client asked for (a public name from the config). */
@@ -145,4 +186,6 @@ export interface ChatRequest {
   extraProtocol?: WireProtocol;
   /** The client's request as it came, for a backend of the same protocol (passthrough.ts). */
   passthrough?: RequestPassthrough;
+  /** Where each canonical message and part stood in the client's body, for errors in its terms (client-paths.ts). */
+  clientPaths?: ClientPaths;
 }

@@ -1,4 +1,4 @@
-import type { ChatRequest, Message } from '../canonical/index.js';
+import type { ChatRequest, FilePart, Message, NativePart } from '../canonical/index.js';
 
 /**
  * Lingua's token estimate, used where a backend cannot count (the
@@ -86,17 +86,29 @@ function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
+/**
+ * A document or a block Lingua does not model: its text as text, anything
+ * else by its size as sent (a PDF's base64 overcounts what the backend
+ * reads, which is the safe side for admission).
+ */
+function blockTokens(p: FilePart | NativePart): number {
+  if (p.type === 'file' && p.source.type === 'text') return estimateTextTokens(p.source.text);
+  return Math.ceil(JSON.stringify(p.type === 'file' ? p.source : p.native.block).length / 4);
+}
+
 function messageTokens(m: Message): number {
   let tokens = 0;
   for (const part of m.content) {
     switch (part.type) {
       case 'text': tokens += estimateTextTokens(part.text); break;
       case 'image': tokens += IMAGE_TOKENS; break;
+      case 'file':
+      case 'native': tokens += blockTokens(part); break;
       case 'reasoning': tokens += estimateTextTokens(part.text) + estimateTextTokens(part.redacted ?? ''); break;
       case 'tool_call': tokens += estimateTextTokens(part.name) + estimateTextTokens(part.arguments); break;
       case 'tool_result':
         if (typeof part.content === 'string') tokens += estimateTextTokens(part.content);
-        else for (const p of part.content) tokens += p.type === 'text' ? estimateTextTokens(p.text) : IMAGE_TOKENS;
+        else for (const p of part.content) tokens += p.type === 'text' ? estimateTextTokens(p.text) : p.type === 'image' ? IMAGE_TOKENS : blockTokens(p);
         break;
     }
   }

@@ -1,4 +1,5 @@
 import { foldBatches, type ChatRequest, type StreamEvent } from '../canonical/index.js';
+import { withAdaptedHeader } from '../params/unsupported-policy.js';
 import type { ChatProtocol, StreamStart } from '../protocols/contract.js';
 import type { ModelEntry } from '../router/router.js';
 import type { PipelineContext } from './context.js';
@@ -28,7 +29,8 @@ export async function generate(ctx: PipelineContext, protocol: ChatProtocol, ex:
     if (protocol.keep !== undefined) await protocol.keep(request, body);
     const text = JSON.stringify(body);
     ex.ttftMs = ex.elapsedMs();
-    sendWhole(ex, 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }, text, ctx.stream.stallMs);
+    const headers = withAdaptedHeader({ 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }, ex.adaptations);
+    sendWhole(ex, 200, headers, text, ctx.stream.stallMs);
     return;
   }
 
@@ -43,7 +45,7 @@ export async function generate(ctx: PipelineContext, protocol: ChatProtocol, ex:
     encoder,
     bounds: ctx.stream,
     toError: (error) => asLinguaError(error, log),
-    failEarly: (error) => { sendError(ex.res, protocol, error); },
+    failEarly: (error) => { sendError(ex.res, protocol, error, request); },
   });
   ex.failure ??= failure;
 }

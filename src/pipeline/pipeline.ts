@@ -65,7 +65,7 @@ export async function runPipeline(ctx: PipelineContext, ex: Exchange, body: unkn
       ex.failure ??= error instanceof LinguaError ? error : new LinguaError('client_closed', 'The client closed the connection.');
     } else {
       ex.failure = asLinguaError(error, ex.log);
-      sendError(ex.res, endpoint.protocol, ex.failure);
+      sendError(ex.res, endpoint.protocol, ex.failure, ex.request);
     }
   } finally {
     ctx.inflight.delete(ex.abort);

@@ -1,16 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import type { LinguaError } from '../canonical/index.js';
+import type { ChatRequest, LinguaError } from '../canonical/index.js';
 import type { ChatProtocol } from '../protocols/contract.js';
 
 export { asLinguaError } from '../router/router.js';
 
 /** An error in the protocol's shape; a response already under way is cut instead. */
-export function sendError(res: ServerResponse, protocol: Pick<ChatProtocol, 'renderError'>, error: LinguaError): void {
+export function sendError(res: ServerResponse, protocol: Pick<ChatProtocol, 'renderError'>, error: LinguaError, request?: ChatRequest): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.destroy();
     return;
   }
-  const rendered = protocol.renderError(error);
+  const rendered = protocol.renderError(error, request);
   sendJson(res, rendered.status, rendered.body, rendered.headers);
 }
 

@@ -74,7 +74,8 @@ export interface ChatProtocol {
    * `message_start`): the pipeline counts them while the backend starts.
    */
   countsInputFirst?: boolean;
-  renderError(error: LinguaError): RenderedError;
+  /** `request`: the decoded request, when there is one, for fields named in the client's terms (canonical/client-paths.ts). */
+  renderError(error: LinguaError, request?: ChatRequest): RenderedError;
   /** The rate-limit headers this API sends on every answer (`now`: Unix ms). */
   rateLimitHeaders?(report: RateLimitReport, now: number): Record<string, string>;
   /**

@@ -14,6 +14,8 @@ export const thinkingBudgets: Readonly<Record<Exclude<ReasoningEffort, 'none'>, 
   low: 2048,
   medium: 8192,
   high: 24576,
+  // No budget above high: an effort past it thinks at high.
+  xhigh: 24576,
 };
 
 /** The effort of a request that asks for reasoning without saying how much. */

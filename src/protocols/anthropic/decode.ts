@@ -7,7 +7,7 @@ import {
   countTokensRequestSchema, knownFields, messagesRequestSchema,
   type AnthropicTool, type AnthropicToolChoice, type CountTokensRequest,
 } from './request-schema.js';
-import { anthropicPassthrough } from './passthrough.js';
+import { anthropicPassthrough, isServerTool } from './passthrough.js';
 import { toCanonicalMessages } from './to-canonical-messages.js';
 import { anthropicInvalid, anthropicValidationError } from './validation-error.js';
 
@@ -78,17 +78,20 @@ function parse<S extends z.ZodType>(schema: S, isValid: (value: unknown) => valu
 }
 
 function promptRequest(r: CountTokensRequest): ChatRequest {
+  const prompt = toCanonicalMessages(r.system, r.messages);
   const request: ChatRequest = {
     model: r.model,
-    messages: toCanonicalMessages(r.system, r.messages),
+    messages: prompt.messages,
+    clientPaths: { messages: prompt.messages, origins: prompt.origins },
     stream: false,
     includeUsage: false,
     n: 1,
     // Never filled: Anthropic-only fields must not reach other backends' bodies. Null-prototype like every pass-through bag.
     extra: Object.create(null) as Record<string, unknown>,
   };
-  if (r.tools != null && r.tools.length > 0) request.tools = r.tools.map(toTool);
-  if (r.tool_choice != null) applyToolChoice(r.tool_choice, request);
+  const tools = (r.tools ?? []).flatMap(toTool);
+  if (tools.length > 0) request.tools = tools;
+  if (r.tool_choice != null) applyToolChoice(r.tool_choice, request, (r.tools ?? []).filter(isServerTool));
   const reasoning = toReasoning(r);
   if (reasoning !== undefined) request.reasoning = reasoning;
   const format = r.output_config?.format;
@@ -96,26 +99,26 @@ function promptRequest(r: CountTokensRequest): ChatRequest {
   return request;
 }
 
-function toTool(t: AnthropicTool, i: number): ToolDefinition {
-  if (t.type != null && t.type !== 'custom') {
-    throw anthropicInvalid(['tools', i, 'type'], `server tool '${t.type}' is not supported by this gateway; only custom tools (name, description, input_schema) are`);
-  }
-  return {
+/** A client tool as a canonical tool; a server tool is none (only the body carries it, for an Anthropic backend: passthrough.ts). */
+function toTool(t: AnthropicTool, i: number): ToolDefinition[] {
+  if (isServerTool(t)) return [];
+  if (t.input_schema === undefined) throw anthropicInvalid(['tools', i, 'input_schema'], 'Field required');
+  return [{
     name: t.name,
     ...(t.description == null ? {} : { description: t.description }),
     parameters: t.input_schema,
     ...(t.strict == null ? {} : { strict: t.strict }),
-  };
+  }];
 }
 
-function applyToolChoice(choice: AnthropicToolChoice, request: ChatRequest): void {
+function applyToolChoice(choice: AnthropicToolChoice, request: ChatRequest, serverTools: readonly AnthropicTool[]): void {
   let canonical: ToolChoice;
   switch (choice.type) {
     case 'auto': canonical = 'auto'; break;
     case 'any': canonical = 'required'; break;
     case 'none': canonical = 'none'; break;
     case 'tool':
-      if (!request.tools?.some((t) => t.name === choice.name)) {
+      if (!request.tools?.some((t) => t.name === choice.name) && !serverTools.some((t) => t.name === choice.name)) {
         throw anthropicInvalid('tool_choice.name', `no tool named '${choice.name}' in 'tools'`);
       }
       canonical = { name: choice.name };

@@ -1,5 +1,10 @@
 import type { AnthropicRequestPassthrough, ChatRequest, ResponsePassthrough } from '../../canonical/index.js';
-import { unportableFields, type CountTokensRequest } from './request-schema.js';
+import { unportableFields, type AnthropicTool, type CountTokensRequest } from './request-schema.js';
+
+/** A tool Anthropic runs or defines (`web_search_20250305`, `bash_20250124`…), not one described by the client. */
+export function isServerTool(t: AnthropicTool): boolean {
+  return t.type != null && t.type !== 'custom';
+}
 
 /**
  * The client's Messages body, tagged for an Anthropic backend: kept as
@@ -10,6 +15,7 @@ import { unportableFields, type CountTokensRequest } from './request-schema.js';
 export function anthropicPassthrough(body: CountTokensRequest, request: ChatRequest, beta: string | string[] | undefined): AnthropicRequestPassthrough {
   const unportable: string[] = [];
   for (const field of unportableFields) if (body[field] != null) unportable.push(field);
+  body.tools?.forEach((t, i) => { if (isServerTool(t)) unportable.push(`tools.${i}.type`); });
   const passthrough: AnthropicRequestPassthrough = {
     protocol: 'anthropic',
     body: body as Record<string, unknown>,

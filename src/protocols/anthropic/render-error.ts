@@ -1,5 +1,6 @@
-import type { ErrorKind, LinguaError } from '../../canonical/index.js';
+import { inClientTerms, type ChatRequest, type ErrorKind, type LinguaError } from '../../canonical/index.js';
 import type { RenderedError } from '../contract.js';
+import { anthropicPath } from './validation-error.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'request_too_large'
@@ -40,8 +41,12 @@ export function anthropicErrorBody(error: LinguaError): AnthropicErrorBody {
   return { type: 'error', error: { type: anthropicError(error).type, message: messageOf(error) } };
 }
 
-/** A LinguaError as an Anthropic error response. */
-export function renderAnthropicError(error: LinguaError): RenderedError {
+/**
+ * A LinguaError as an Anthropic error response; a field inside `messages`
+ * named as Anthropic names it, with the client's indices (`messages.2.content.0`).
+ */
+export function renderAnthropicError(raw: LinguaError, request?: ChatRequest): RenderedError {
+  const error = inClientTerms(raw, request, anthropicPath);
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfter)));
   return { status: anthropicError(error).status, headers, body: anthropicErrorBody(error) };

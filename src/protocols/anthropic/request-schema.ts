@@ -67,10 +67,44 @@ const toolUseBlock = z.object({
   cache_control: cacheControl,
 }).loose();
 
+const citations = z.object({ enabled: z.boolean().nullish() }).loose().nullish();
+
+/** A document the model reads: a PDF (inline or by URL), a plain text, content blocks, or a Files API id. */
+const documentBlock = z.object({
+  type: z.literal('document'),
+  source: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('base64'), media_type: z.literal('application/pdf'), data: z.string().min(1) }).loose(),
+    z.object({ type: z.literal('text'), media_type: z.literal('text/plain'), data: z.string() }).loose(),
+    z.object({ type: z.literal('url'), url: z.string().min(1) }).loose(),
+    z.object({ type: z.literal('content'), content: textOrBlocks(z.discriminatedUnion('type', [textBlock, imageBlock])) }).loose(),
+    z.object({ type: z.literal('file'), file_id: z.string().min(1) }).loose(),
+  ]),
+  title: z.string().nullish(),
+  context: z.string().nullish(),
+  citations,
+  cache_control: cacheControl,
+}).loose();
+
+/** A search result the client supplies, for the model to cite. */
+const searchResultBlock = z.object({
+  type: z.literal('search_result'),
+  source: z.string(),
+  title: z.string(),
+  content: z.array(textBlock).max(anthropicBounds.blocks),
+  citations,
+  cache_control: cacheControl,
+}).loose();
+
+/**
+ * What a tool result may hold. Its document and search-result blocks
+ * reach other backends as far as they can say them (docs/anthropic.md).
+ */
+const toolResultContentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, searchResultBlock]);
+
 const toolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: textOrBlocks(z.discriminatedUnion('type', [textBlock, imageBlock])).optional(),
+  content: textOrBlocks(toolResultContentBlock).optional(),
   is_error: z.boolean().nullish(),
   cache_control: cacheControl,
 }).loose();
@@ -84,7 +118,21 @@ const thinkingBlock = z.object({
 
 const redactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string().min(1) }).loose();
 
-const contentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock]);
+/**
+ * The blocks of a server tool's call and result (web search, web fetch,
+ * code execution, MCP connector…) an assistant turn holds when the client
+ * sends the conversation back: only an Anthropic backend can take them.
+ */
+export const serverToolBlockTypes = [
+  'server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'code_execution_tool_result',
+  'bash_code_execution_tool_result', 'text_editor_code_execution_tool_result', 'tool_search_tool_result',
+  'mcp_tool_use', 'mcp_tool_result', 'container_upload',
+] as const;
+const serverToolBlock = z.object({ type: z.literal(serverToolBlockTypes) }).loose();
+
+const contentBlock = z.discriminatedUnion('type', [
+  textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock, documentBlock, searchResultBlock, serverToolBlock,
+]);
 
 const message = z.object({
   role: z.enum(['user', 'assistant', 'system']),
@@ -92,11 +140,16 @@ const message = z.object({
 }).loose();
 
 const tool = z.object({
-  /** `custom` or absent; server tools (`web_search_20250305`, …) are refused by the decoder. */
+  /**
+   * `custom` or absent: a tool the client runs, which needs `input_schema`
+   * (checked by the decoder). Any other type is a server or Anthropic-defined
+   * tool (`web_search_20250305`, `code_execution_20250825`, `bash_20250124`…),
+   * passed to an Anthropic backend as it came.
+   */
   type: z.string().nullish(),
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$'),
   description: z.string().nullish(),
-  input_schema: z.object({ type: z.literal('object') }).loose(),
+  input_schema: z.object({ type: z.literal('object') }).loose().optional(),
   strict: z.boolean().nullish(),
   cache_control: cacheControl,
 }).loose();
@@ -171,6 +224,7 @@ export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 export type AnthropicMessage = z.infer<typeof message>;
 export type AnthropicContentBlock = z.infer<typeof contentBlock>;
 export type AnthropicTextBlock = z.infer<typeof textBlock>;
+export type AnthropicToolResultContentBlock = z.infer<typeof toolResultContentBlock>;
 export type AnthropicTool = z.infer<typeof tool>;
 export type AnthropicToolChoice = z.infer<typeof toolChoice>;
 

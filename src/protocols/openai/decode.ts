@@ -1,8 +1,11 @@
-import type { ChatRequest, ImagePart, Message, ReasoningPart, ResponseFormat, TextPart, ToolChoice } from '../../canonical/index.js';
+import type { ChatRequest, Message, ReasoningPart, ResponseFormat, TextPart, UserPart } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
 import { compileCheck } from '../../lib/compiled-check.js';
 import { hasMoreKeysThan } from '../../lib/key-count.js';
 import { safeParseReporting, validationError } from '../../lib/validation-error.js';
+import { chatOrigin } from './client-paths.js';
+import { toUserPart } from './to-canonical-part.js';
+import { applyToolChoice, toTool } from './tools.js';
 import { chatCompletionRequestSchema, modelledFields, openAIBounds, type ChatCompletionMessage, type ChatCompletionRequest } from './request-schema.js';
 
 /** An OpenAI Chat Completions body as a canonical request; bad input throws a 400 naming the field. */
@@ -22,6 +25,7 @@ export function decodeChatCompletion(body: unknown): ChatRequest {
     extra: extraFields(body as Record<string, unknown>),
     extraProtocol: 'openai',
   };
+  request.clientPaths = { messages: request.messages, origins: r.messages.map(chatOrigin) };
   const maxTokens = r.max_completion_tokens ?? r.max_tokens;
   if (maxTokens != null) request.maxTokens = maxTokens;
   if (r.temperature != null) request.temperature = r.temperature;
@@ -36,15 +40,8 @@ export function decodeChatCompletion(body: unknown): ChatRequest {
   if (r.logit_bias != null) request.logitBias = r.logit_bias;
   if (r.seed != null) request.seed = r.seed;
   if (r.user != null) request.user = r.user;
-  if (r.tools != null && r.tools.length > 0) {
-    request.tools = r.tools.map((t) => ({
-      name: t.function.name,
-      ...(t.function.description == null ? {} : { description: t.function.description }),
-      parameters: t.function.parameters ?? { type: 'object', properties: {} },
-      ...(t.function.strict == null ? {} : { strict: t.function.strict }),
-    }));
-  }
-  if (r.tool_choice != null) request.toolChoice = toToolChoice(r.tool_choice, request);
+  if (r.tools != null && r.tools.length > 0) request.tools = r.tools.map(toTool);
+  if (r.tool_choice != null) applyToolChoice(r.tool_choice, r.tools ?? [], request);
   if (r.parallel_tool_calls != null) request.parallelToolCalls = r.parallel_tool_calls;
   if (r.response_format != null) request.responseFormat = toResponseFormat(r.response_format);
   if (r.reasoning_effort != null) request.reasoning = { effort: r.reasoning_effort };
@@ -83,15 +80,6 @@ function extraFields(body: Record<string, unknown>): Record<string, unknown> {
   return extra;
 }
 
-function toToolChoice(choice: NonNullable<ChatCompletionRequest['tool_choice']>, request: ChatRequest): ToolChoice {
-  if (typeof choice === 'string') return choice;
-  const name = choice.function.name;
-  if (!request.tools?.some((t) => t.name === name)) {
-    throw invalidRequest(`Invalid 'tool_choice': no tool named '${name}' in 'tools'.`, 'tool_choice', 'invalid_request_error');
-  }
-  return { name };
-}
-
 function toResponseFormat(format: NonNullable<ChatCompletionRequest['response_format']>): ResponseFormat {
   if (format.type !== 'json_schema') return { type: format.type };
   const s = format.json_schema;
@@ -116,17 +104,15 @@ function toReasoningPart(b: ThinkingBlock): ReasoningPart {
   return b.signature == null || b.signature === '' ? { type: 'reasoning', text: b.thinking } : { type: 'reasoning', text: b.thinking, signature: b.signature };
 }
 
-function toMessage(m: ChatCompletionMessage): Message {
+function toMessage(m: ChatCompletionMessage, i: number): Message {
   switch (m.role) {
     case 'system':
     case 'developer':
       return { role: 'system', content: textParts(m.content) };
     case 'user': {
-      const content: Array<TextPart | ImagePart> = typeof m.content === 'string'
+      const content: UserPart[] = typeof m.content === 'string'
         ? [{ type: 'text', text: m.content }]
-        : m.content.map((p) => p.type === 'text'
-          ? { type: 'text', text: p.text }
-          : { type: 'image', url: p.image_url.url, ...(p.image_url.detail === undefined ? {} : { detail: p.image_url.detail }) });
+        : m.content.map((p, j) => toUserPart(p, `messages[${i}].content[${j}]`));
       return { role: 'user', content, ...(m.name == null ? {} : { name: m.name }) };
     }
     case 'assistant': {

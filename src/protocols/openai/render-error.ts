@@ -1,4 +1,5 @@
-import type { ErrorKind, LinguaError } from '../../canonical/index.js';
+import { inClientTerms, type ChatRequest, type ErrorKind, type LinguaError } from '../../canonical/index.js';
+import { formatPath } from '../../lib/format-path.js';
 
 const typeOf: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
@@ -22,8 +23,12 @@ export interface RenderedError {
   body: { error: { message: string; type: string; param: string | null; code: string | null } };
 }
 
-/** A LinguaError in OpenAI's shape: `{error: {message, type, param, code}}`. */
-export function renderOpenAIError(error: LinguaError): RenderedError {
+/**
+ * A LinguaError in OpenAI's shape: `{error: {message, type, param, code}}`;
+ * a field inside `messages` named with the client's indices (`request`'s origins).
+ */
+export function renderOpenAIError(raw: LinguaError, request?: ChatRequest): RenderedError {
+  const error = inClientTerms(raw, request, formatPath);
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfter)));
   return {

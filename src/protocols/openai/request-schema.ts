@@ -45,7 +45,17 @@ const imagePart = z.object({
 const refusalPart = z.object({ type: z.literal('refusal'), refusal: text }).loose();
 
 const systemContent = z.union([text, z.array(textPart).min(1).max(openAIBounds.parts)]);
-const userPart = z.discriminatedUnion('type', [textPart, imagePart]);
+/** Audio input (gpt-4o-audio models): base64 data in wav or mp3. */
+const inputAudioPart = z.object({
+  type: z.literal('input_audio'),
+  input_audio: z.object({ data: z.string().min(1), format: z.enum(['wav', 'mp3']) }).loose(),
+}).loose();
+/** A file (a PDF): inline as a `data:` URL with its name, or a Files API id (one of them: checked by the decoder). */
+const filePart = z.object({
+  type: z.literal('file'),
+  file: z.object({ file_data: z.string().min(1).nullish(), file_id: z.string().min(1).nullish(), filename: z.string().nullish() }).loose(),
+}).loose();
+const userPart = z.discriminatedUnion('type', [textPart, imagePart, inputAudioPart, filePart]);
 
 const toolCall = z.object({
   id: z.string().min(1),
@@ -102,9 +112,39 @@ const tool = z.object({
   }).loose(),
 }).loose();
 
+/**
+ * A custom (freeform) tool: its input is one text, free or matching a
+ * grammar. Every backend gets a function of one string argument (as the
+ * Responses protocol's custom tools: src/protocols/responses/tools.ts).
+ */
+const customTool = z.object({
+  type: z.literal('custom'),
+  custom: z.object({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, underscores or dashes'),
+    description: z.string().nullish(),
+    format: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('text') }).loose(),
+      z.object({ type: z.literal('grammar'), grammar: z.object({ definition: z.string(), syntax: z.enum(['lark', 'regex']) }).loose() }).loose(),
+    ]).nullish(),
+  }).loose(),
+}).loose();
+
+const namedFunction = z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }).loose() }).loose();
+const namedCustom = z.object({ type: z.literal('custom'), custom: z.object({ name: z.string().min(1) }).loose() }).loose();
+
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }).loose() }).loose(),
+  z.discriminatedUnion('type', [
+    namedFunction,
+    namedCustom,
+    z.object({
+      type: z.literal('allowed_tools'),
+      allowed_tools: z.object({
+        mode: z.enum(['auto', 'required']),
+        tools: z.array(z.discriminatedUnion('type', [namedFunction, namedCustom])).min(1).max(openAIBounds.tools),
+      }).loose(),
+    }).loose(),
+  ]),
 ]);
 
 const responseFormat = z.discriminatedUnion('type', [
@@ -144,12 +184,12 @@ export const chatCompletionRequestSchema = z.object({
   logprobs: z.boolean().nullish(),
   top_logprobs: z.int().min(0).max(20).nullish(),
   user: z.string().nullish(),
-  tools: z.array(tool).max(openAIBounds.tools).nullish(),
+  tools: z.array(z.discriminatedUnion('type', [tool, customTool])).max(openAIBounds.tools).nullish(),
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormat.nullish(),
   seed: z.int().nullish(),
-  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
   modalities: z.array(z.enum(['text', 'audio'])).nullish(),
   audio: z.record(z.string(), z.unknown()).nullish(),
   // Passed through to OpenAI-compatible backends (not modelled), checked by type so that a wrong one is Lingua's 400, not the upstream's.
@@ -169,6 +209,7 @@ export const chatCompletionRequestSchema = z.object({
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 export type ChatCompletionMessage = z.infer<typeof message>;
+export type ChatCompletionTool = z.infer<typeof tool> | z.infer<typeof customTool>;
 
 /** Fields read into the canonical request; any other top-level field is passed through. */
 export const modelledFields = new Set([

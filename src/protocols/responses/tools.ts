@@ -72,7 +72,7 @@ function functionOf(t: FunctionTool, name: string): ToolDefinition {
   };
 }
 
-function customAsFunction(t: CustomTool, name: string): ToolDefinition {
+export function customAsFunction(t: CustomTool, name: string): ToolDefinition {
   const format = t.format?.type === 'grammar'
     ? `Its input must match this ${t.format.syntax === 'lark' ? 'Lark grammar' : 'regular expression'}:\n${t.format.definition}`
     : 'Its input is free-form text.';

@@ -1,4 +1,5 @@
-import { invalidRequest, type AssistantMessage, type ImagePart, type Message, type TextPart, type ToolResultPart } from '../../canonical/index.js';
+import { invalidRequest, partPath, refusePart, type AssistantMessage, type ImagePart, type Message, type TextPart, type ToolResultPart } from '../../canonical/index.js';
+import { toAnthropicPart } from './map-part.js';
 
 type Block = Record<string, unknown>;
 
@@ -34,12 +35,12 @@ export function toAnthropicPrompt(messages: readonly Message[]): AnthropicPrompt
     if (last?.role === role) last.blocks.push(...blocks);
     else turns.push({ role, blocks });
   };
-  for (const m of messages) {
+  for (const [i, m] of messages.entries()) {
     switch (m.role) {
       case 'system': system.push(...m.content.map(textBlock)); break;
-      case 'user': push('user', m.content.map(userBlock)); break;
-      case 'assistant': push('assistant', assistantBlocks(m)); break;
-      case 'tool': push('user', m.content.map(toolResultBlock)); break;
+      case 'user': push('user', m.content.map((p, j) => toAnthropicPart(p, partPath(i, j), imageBlock))); break;
+      case 'assistant': push('assistant', assistantBlocks(m, i)); break;
+      case 'tool': push('user', m.content.map((r, j) => toolResultBlock(r, i, j))); break;
     }
   }
   const prompt: AnthropicPrompt = {
@@ -54,30 +55,26 @@ function textBlock(p: TextPart): Block {
 }
 
 /** An image part: `data:` URLs as base64 sources, http(s) URLs as URL sources. */
-function imageBlock(p: ImagePart): Block {
+function imageBlock(p: ImagePart, at: string): Block {
   if (!p.url.startsWith('data:')) return { type: 'image', source: { type: 'url', url: p.url } };
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(p.url);
-  if (match === null) throw invalidRequest('Image data URLs must be base64-encoded (data:<media type>;base64,<data>).', 'messages', 'invalid_image_url');
+  if (match === null) throw invalidRequest(`Invalid '${at}': image data URLs must be base64-encoded (data:<media type>;base64,<data>).`, at, 'invalid_image_url');
   return { type: 'image', source: { type: 'base64', media_type: match[1], data: match[2] } };
 }
 
-function userBlock(p: TextPart | ImagePart): Block {
-  return p.type === 'text' ? textBlock(p) : imageBlock(p);
-}
-
-function toolResultBlock(r: ToolResultPart): Block {
+function toolResultBlock(r: ToolResultPart, i: number, j: number): Block {
   const block: Block = {
     type: 'tool_result',
     tool_use_id: r.toolCallId,
-    content: typeof r.content === 'string' ? r.content : r.content.map(userBlock),
+    content: typeof r.content === 'string' ? r.content : r.content.map((p, k) => toAnthropicPart(p, partPath(i, j, 'content', k), imageBlock)),
   };
   if (r.isError === true) block.is_error = true;
   return block;
 }
 
-function assistantBlocks(m: AssistantMessage): Block[] {
+function assistantBlocks(m: AssistantMessage, i: number): Block[] {
   const blocks: Block[] = [];
-  for (const p of m.content) {
+  for (const [j, p] of m.content.entries()) {
     switch (p.type) {
       case 'text':
         if (p.text !== '') blocks.push(textBlock(p));
@@ -87,7 +84,11 @@ function assistantBlocks(m: AssistantMessage): Block[] {
         else if (p.signature !== undefined) blocks.push({ type: 'thinking', thinking: p.text, signature: p.signature });
         break;
       case 'tool_call':
-        blocks.push({ type: 'tool_use', id: p.id, name: p.name, input: toolInput(p.id, p.arguments) });
+        blocks.push({ type: 'tool_use', id: p.id, name: p.name, input: toolInput(p.id, p.arguments, partPath(i, j, 'arguments')) });
+        break;
+      case 'native':
+        if (p.native.protocol !== 'anthropic') throw refusePart(partPath(i, j, 'type'), p.native.kind, 'Anthropic Messages API');
+        blocks.push({ ...p.native.block });
         break;
     }
   }
@@ -95,12 +96,12 @@ function assistantBlocks(m: AssistantMessage): Block[] {
 }
 
 /** Tool-call arguments (a JSON text) as the object Anthropic's `input` must be. */
-function toolInput(id: string, args: string): Record<string, unknown> {
+function toolInput(id: string, args: string, at: string): Record<string, unknown> {
   if (args.trim() === '') return {};
   let input: unknown;
   try { input = JSON.parse(args); } catch { input = undefined; }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalidRequest(`The arguments of tool call '${id}' must be a JSON object.`, 'messages', 'invalid_tool_arguments');
+    throw invalidRequest(`Invalid '${at}': the arguments of tool call '${id}' must be a JSON object.`, at, 'invalid_tool_arguments');
   }
   return input as Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import { invalidRequest, type AnthropicRequestPassthrough, type ChatRequest, type ToolChoice } from '../../canonical/index.js';
+import { ParamAdaptations } from '../../params/unsupported-policy.js';
 import { foreignFields } from './foreign-fields.js';
 import { jsonResponseTool, type JsonResponseTool } from './json-response-tool.js';
 import { toAnthropicPrompt } from './map-messages.js';
@@ -11,7 +12,13 @@ export interface AnthropicBodyOptions {
   defaultMaxTokens: number;
   /** Ask the upstream to stream. */
   stream: boolean;
+  /** What parameters Anthropic lacks become (absent: a 400 each, `strict`). */
+  adaptations?: ParamAdaptations;
+  /** The upstream takes `output_config.format` (provider `structured_outputs`): a JSON schema goes there, not through a forced tool, so thinking may join it. */
+  structuredOutputs?: boolean;
 }
+
+const backend = 'Anthropic Messages API';
 
 export interface AnthropicBody {
   body: Record<string, unknown>;
@@ -29,6 +36,7 @@ export interface AnthropicBody {
  */
 export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions): AnthropicBody {
   rejectUnsupported(req);
+  const temperature = adaptSampling(req, options.adaptations ?? new ParamAdaptations('strict'));
   if (req.passthrough?.protocol === 'anthropic') return { body: sameProtocolBody(req, req.passthrough, options) };
   const prompt = toAnthropicPrompt(req.messages);
   const settings = thinkingSettings(req, options.defaultMaxTokens);
@@ -38,15 +46,18 @@ export function toAnthropicBody(req: ChatRequest, options: AnthropicBodyOptions)
   if (settings.thinking !== undefined) body.thinking = settings.thinking;
   if (options.stream) body.stream = true;
   if (req.stop !== undefined) body.stop_sequences = req.stop;
-  if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (temperature !== undefined) body.temperature = temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.topK !== undefined) body.top_k = req.topK;
   if (req.user !== undefined) body.metadata = { user_id: req.user };
 
-  const json = jsonResponseTool(req.responseFormat);
+  const format = req.responseFormat;
+  const native = options.structuredOutputs === true && format?.type === 'json_schema';
+  if (native) body.output_config = { format: { type: 'json_schema', schema: format.schema } };
+  const json = native ? undefined : jsonResponseTool(format);
   if (json !== undefined && settings.thinking !== undefined) {
     throw invalidRequest(
-      "Invalid 'response_format': JSON output cannot be combined with reasoning on this model (its backend produces JSON through a forced tool call, which thinking does not allow).",
+      "Invalid 'response_format': JSON output cannot be combined with reasoning on this model (its backend produces JSON through a forced tool call, which thinking does not allow; a json_schema can when the provider sets structured_outputs).",
       'response_format',
       'invalid_request_error',
     );
@@ -79,7 +90,10 @@ function sameProtocolBody(req: ChatRequest, raw: AnthropicRequestPassthrough, op
   if (req.tools !== raw.tools) {
     const tools = toolsSection(req, undefined);
     for (const key of ['tools', 'tool_choice'] as const) delete body[key];
-    if (tools.tools !== undefined) body.tools = tools.tools;
+    // The client's server tools (web search, code execution…) are no canonical tools: kept as they came.
+    const server = (Array.isArray(raw.body.tools) ? raw.body.tools as Record<string, unknown>[] : []).filter((t) => t.type != null && t.type !== 'custom');
+    const sent = [...(tools.tools ?? []), ...server];
+    if (sent.length > 0) body.tools = sent;
     if (tools.toolChoice !== undefined) body.tool_choice = tools.toolChoice;
   }
   setOrDelete(body, 'stop_sequences', req.stop);
@@ -94,23 +108,24 @@ function setOrDelete(body: Record<string, unknown>, key: string, value: unknown)
   else body[key] = value;
 }
 
-/** Parameters Anthropic has no equivalent for: neutral values pass, others are a 400. */
+/** What Anthropic cannot do at all: a raw text completion. */
 function rejectUnsupported(req: ChatRequest): void {
   if (req.textCompletion !== undefined) {
     throw invalidRequest("This model's backend (Anthropic Messages API) has no raw text completion: use a chat model for '/v1/completions', or this model with chat completions or messages.", 'model', 'unsupported_model');
   }
-  const unsupported = (param: string) => invalidRequest(
-    `Unsupported parameter: '${param}' is not supported by this model's backend (Anthropic Messages API).`,
-    param,
-    'unsupported_parameter',
-  );
-  if (req.presencePenalty !== undefined && req.presencePenalty !== 0) throw unsupported('presence_penalty');
-  if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) throw unsupported('frequency_penalty');
-  if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) throw unsupported('logit_bias');
-  if (req.seed !== undefined) throw unsupported('seed');
-  if (req.temperature !== undefined && req.temperature > 1) {
-    throw invalidRequest(`Invalid 'temperature': ${req.temperature} is greater than the maximum of 1 on this model (Anthropic Messages API range 0 to 1).`, 'temperature', 'invalid_request_error');
-  }
+}
+
+/**
+ * Sampling hints Anthropic has no field for (neutral values pass unsaid)
+ * and its temperature range, 0 to 1 (OpenAI's goes to 2), under the
+ * model's policy. Returns the temperature to send.
+ */
+function adaptSampling(req: ChatRequest, adaptations: ParamAdaptations): number | undefined {
+  if (req.seed !== undefined) adaptations.drop('seed', backend);
+  if (req.presencePenalty !== undefined && req.presencePenalty !== 0) adaptations.drop('presence_penalty', backend);
+  if (req.frequencyPenalty !== undefined && req.frequencyPenalty !== 0) adaptations.drop('frequency_penalty', backend);
+  if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) adaptations.drop('logit_bias', backend);
+  return req.temperature === undefined ? undefined : adaptations.clamp('temperature', req.temperature, { min: 0, max: 1 }, backend);
 }
 
 interface ToolsSection {

@@ -1,5 +1,5 @@
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from 'node-llama-cpp';
-import { invalidRequest, type Message, type TextPart } from '../../canonical/index.js';
+import { invalidRequest, partPath, refusePart, type Message, type TextPart } from '../../canonical/index.js';
 
 /**
  * Canonical messages as node-llama-cpp chat history, which the model's chat
@@ -23,6 +23,8 @@ export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
       case 'user': {
         const image = m.content.findIndex((p) => p.type === 'image');
         if (image >= 0) throw invalidRequest('This model reads text only; remove the image parts of the messages.', `messages[${i}].content[${image}]`, 'unsupported_content');
+        const other = m.content.findIndex((p) => p.type !== 'text');
+        if (other >= 0) throw refusePart(partPath(i, other, 'type'), kindOf(m.content[other]!), backend);
         history.push({ type: 'user', text: joinText(m.content as TextPart[]) });
         open = undefined;
         break;
@@ -38,6 +40,7 @@ export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
         for (const [j, p] of m.content.entries()) {
           if (p.type === 'text') response.response.push(p.text);
           else if (p.type === 'reasoning') response.response.push({ type: 'segment', segmentType: 'thought', text: p.text, ended: true });
+          else if (p.type === 'native') throw refusePart(partPath(i, j, 'type'), p.native.kind, backend);
           else {
             const call: ChatModelFunctionCall = { type: 'functionCall', name: p.name, params: parseArguments(p.arguments, `messages[${i}].tool_calls[${j}].function.arguments`), result: undefined };
             calls.set(p.id, call);
@@ -58,6 +61,13 @@ export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
   const last = history.at(-1);
   if (last?.type !== 'model') history.push({ type: 'model', response: [] });
   return history;
+}
+
+const backend = 'the local engine';
+
+/** A part's type as the client named it. */
+function kindOf(p: Exclude<Message, { role: 'system' | 'tool' | 'assistant' }>['content'][number]): string {
+  return p.type === 'native' ? p.native.kind : p.type;
 }
 
 function joinText(parts: readonly TextPart[]): string {

@@ -1,11 +1,22 @@
-import { refuseUnportable, type AssistantMessage, type ChatRequest, type ImagePart, type Message, type TextPart, type ToolChoice } from '../../canonical/index.js';
+import { partPath, refusePart, refuseUnportable, type AssistantMessage, type ChatRequest, type Message, type ToolChoice, type UserPart } from '../../canonical/index.js';
+import { ParamAdaptations } from '../../params/unsupported-policy.js';
+import { addToolResults } from './map-tool-results.js';
+import { toOpenAIPart } from './map-part.js';
 
 export interface OpenAIBodyOptions {
   /** The upstream's model id. */
   model: string;
   /** Which field carries the token limit upstream. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** The upstream takes `top_k` (vLLM, SGLang, llama.cpp server); OpenAI itself refuses it. */
+  acceptsTopK?: boolean;
+  /** The upstream takes `reasoning_content` on assistant history (DeepSeek, Kimi); OpenAI itself refuses it. */
+  acceptsReasoningContent?: boolean;
+  /** What parameters the upstream lacks become (absent: a 400 each, `strict`). */
+  adaptations?: ParamAdaptations;
 }
+
+const backend = 'an OpenAI-compatible API';
 
 /**
  * The canonical request as an OpenAI Chat Completions body. Top-level
@@ -17,7 +28,7 @@ export interface OpenAIBodyOptions {
 export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Record<string, unknown> {
   refuseUnportable(req, 'openai', 'an OpenAI-compatible API');
   const messages: Record<string, unknown>[] = [];
-  for (const m of req.messages) addMessage(m, messages);
+  req.messages.forEach((m, i) => addMessage(m, i, messages, options.acceptsReasoningContent === true));
   const body: Record<string, unknown> = req.extraProtocol === undefined || req.extraProtocol === 'openai'
     ? { ...req.extra, model: options.model, messages }
     : { model: options.model, messages };
@@ -30,15 +41,20 @@ export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Reco
   if (req.maxTokens !== undefined) body[options.maxTokensField] = req.maxTokens;
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
-  if (req.topK !== undefined) body.top_k = req.topK;
+  if (req.topK !== undefined) {
+    if (options.acceptsTopK === true) body.top_k = req.topK;
+    else (options.adaptations ?? new ParamAdaptations('strict')).drop('top_k', backend);
+  }
   if (req.stop !== undefined) body.stop = req.stop;
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.logitBias !== undefined) body.logit_bias = req.logitBias;
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.user !== undefined) body.user = req.user;
-  if (req.tools !== undefined) {
-    body.tools = req.tools.map((t) => ({
+  // Chat Completions refuses an empty `tools`, and `tool_choice` or `parallel_tool_calls` without tools.
+  const hasTools = req.tools !== undefined && req.tools.length > 0;
+  if (hasTools) {
+    body.tools = req.tools!.map((t) => ({
       type: 'function',
       function: {
         name: t.name,
@@ -48,8 +64,8 @@ export function toOpenAIBody(req: ChatRequest, options: OpenAIBodyOptions): Reco
       },
     }));
   }
-  if (req.toolChoice !== undefined) body.tool_choice = toToolChoice(req.toolChoice);
-  if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
+  if (hasTools && req.toolChoice !== undefined) body.tool_choice = toToolChoice(req.toolChoice);
+  if (hasTools && req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
   if (req.responseFormat !== undefined) {
     const f = req.responseFormat;
     body.response_format = f.type === 'json_schema'
@@ -74,43 +90,41 @@ function toToolChoice(choice: ToolChoice): unknown {
 }
 
 /** One canonical message as OpenAI messages (a tool message holds one result each), added to `out`. */
-function addMessage(m: Message, out: Record<string, unknown>[]): void {
+function addMessage(m: Message, i: number, out: Record<string, unknown>[], reasoningContent: boolean): void {
   switch (m.role) {
     case 'system':
       out.push({ role: 'system', content: m.content.map((p) => p.text).join('\n\n') });
       return;
     case 'user':
-      out.push(m.name === undefined ? { role: 'user', content: toContent(m.content) } : { role: 'user', content: toContent(m.content), name: m.name });
+      out.push(m.name === undefined ? { role: 'user', content: toContent(m.content, i) } : { role: 'user', content: toContent(m.content, i), name: m.name });
       return;
     case 'assistant':
-      out.push(toAssistant(m));
+      out.push(toAssistant(m, i, reasoningContent));
       return;
     case 'tool':
-      for (const r of m.content) {
-        out.push({ role: 'tool', tool_call_id: r.toolCallId, content: typeof r.content === 'string' ? r.content : toContent(r.content) });
-      }
+      addToolResults(m.content, out, (parts) => toContent(parts));
   }
 }
 
 /** A lone text part goes as a plain string: the form every upstream accepts. */
-function toContent(parts: Array<TextPart | ImagePart>): string | Record<string, unknown>[] {
+function toContent(parts: readonly UserPart[], i?: number): string | Record<string, unknown>[] {
   if (parts.length === 1 && parts[0]?.type === 'text') return parts[0].text;
-  return parts.map((p) => p.type === 'text'
-    ? { type: 'text', text: p.text }
-    : { type: 'image_url', image_url: { url: p.url, ...(p.detail === undefined ? {} : { detail: p.detail }) } });
+  return parts.map((p, j) => toOpenAIPart(p, i === undefined ? 'messages' : `messages[${i}].content[${j}].type`));
 }
 
-function toAssistant(m: AssistantMessage): Record<string, unknown> {
+/** `reasoningContent`: the upstream takes earlier reasoning back as `reasoning_content`; otherwise it is left out. */
+function toAssistant(m: AssistantMessage, i: number, reasoningContent: boolean): Record<string, unknown> {
   let text = '';
   let reasoning = '';
   const calls: Record<string, unknown>[] = [];
-  for (const p of m.content) {
+  for (const [j, p] of m.content.entries()) {
     if (p.type === 'text') text += p.text;
     else if (p.type === 'reasoning') reasoning += p.text;
+    else if (p.type === 'native') throw refusePart(partPath(i, j, 'type'), p.native.kind, backend);
     else calls.push({ id: p.id, type: 'function', function: { name: p.name, arguments: p.arguments } });
   }
   const out: Record<string, unknown> = { role: 'assistant', content: text === '' && calls.length > 0 ? null : text };
-  if (reasoning !== '') out.reasoning_content = reasoning;
+  if (reasoningContent && reasoning !== '') out.reasoning_content = reasoning;
   if (calls.length > 0) out.tool_calls = calls;
   if (m.name !== undefined) out.name = m.name;
   return out;
