@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import type { ChatRequest, Message } from '../../src/canonical/index.js';
 import { AnthropicProvider, anthropicProviderSchema } from '../../src/providers/anthropic/provider.js';
 import { startLingua, type TestServer } from '../support/lingua.js';
@@ -114,5 +115,59 @@ describe('adaptive reasoning on a body Lingua builds', () => {
     await send(ask(1500));
     assert.equal(upstream.last.body.thinking, undefined);
     assert.equal(upstream.last.body.max_tokens, 1500);
+  });
+});
+
+/** A json_schema response_format with reasoning, from an OpenAI client, on an upstream that takes output_config.format. */
+describe('structured output with thinking for OpenAI clients (provider structured_outputs)', () => {
+  const upstream = new ThinkingCheckingAnthropic();
+  let server: TestServer;
+  let client: OpenAI;
+  const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+  const responseFormat = { type: 'json_schema' as const, json_schema: { name: 'reply', schema } };
+
+  before(async () => {
+    const base = await upstream.start();
+    server = await startLingua({
+      keys: [{ name: 'test', key: API_KEY }],
+      providers: [
+        { name: 'native', type: 'anthropic', base_url: base, structured_outputs: true },
+        { name: 'tooled', type: 'anthropic', base_url: base },
+      ],
+      models: [{ name: 'n1', provider: 'native', model: 'claude-up' }, { name: 't1', provider: 'tooled', model: 'claude-up' }],
+    });
+    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
+    upstream.reply = { content: [{ type: 'thinking', thinking: 'Short.', signature: 'sig-1' }, { type: 'text', text: '{"answer":"hi"}' }], usage: { input_tokens: 5, output_tokens: 9 } };
+  });
+  after(async () => {
+    await server.close();
+    await upstream.close();
+  });
+
+  test('the schema goes as output_config.format beside thinking, no forced tool; the JSON comes back as the content', async () => {
+    const r = await client.chat.completions.create({ model: 'n1', messages: [{ role: 'user', content: 'Hi' }], response_format: responseFormat, reasoning_effort: 'low' });
+    assert.equal(r.choices[0]!.message.content, '{"answer":"hi"}');
+    const body = upstream.last.body;
+    assert.deepEqual(body.output_config, { format: { type: 'json_schema', schema } });
+    assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 2048 });
+    assert.equal(body.tools, undefined);
+    assert.equal(body.tool_choice, undefined);
+  });
+
+  test('streamed: the same body, the JSON as content deltas', async () => {
+    const stream = await client.chat.completions.create({ model: 'n1', messages: [{ role: 'user', content: 'Hi' }], response_format: responseFormat, reasoning_effort: 'low', stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    assert.equal(text, '{"answer":"hi"}');
+    assert.deepEqual(upstream.last.body.output_config, { format: { type: 'json_schema', schema } });
+  });
+
+  test('without structured_outputs the schema is a forced tool, and with reasoning a 400 naming response_format before any upstream call', async () => {
+    const count = upstream.requests.length;
+    await assert.rejects(
+      client.chat.completions.create({ model: 't1', messages: [{ role: 'user', content: 'Hi' }], response_format: responseFormat, reasoning_effort: 'low' }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError && (e.error as { param?: string }).param === 'response_format',
+    );
+    assert.equal(upstream.requests.length, count);
   });
 });
