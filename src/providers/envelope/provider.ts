@@ -8,7 +8,7 @@ import { parseRetryAfter, parseRetryAfterMs, upstreamStatusError } from '../http
 import { UpstreamExchange, type UpstreamResponse } from '../http/upstream-request.js';
 import { toOpenAIBody } from '../openai/map-request.js';
 import { completionToEvents } from '../openai/map-response.js';
-import { openAIProviderSchema } from '../openai/provider.js';
+import { openAIBodyOptions, openAIProviderSchema } from '../openai/provider.js';
 import { envelopeFailure } from './envelope-failure.js';
 import { EnvelopeStreamMapper } from './map-stream.js';
 import { unwrapEnvelope } from './unwrap.js';
@@ -91,7 +91,7 @@ export class EnvelopeProvider implements Provider {
     if (call.request.textCompletion !== undefined) {
       throw invalidRequest("This model's backend (an enveloped Chat Completions API) has no raw text completion: use a chat model for '/v1/completions', or this model with chat completions or messages.", 'model', 'unsupported_model');
     }
-    const body = toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
+    const body = toOpenAIBody(call.request, openAIBodyOptions(this.#config, call));
     return new UpstreamExchange({
       provider: this.name,
       pool: this.#upstream.pool,

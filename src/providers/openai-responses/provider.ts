@@ -63,7 +63,7 @@ export class OpenAIResponsesProvider implements Provider {
 
   /** The events of each upstream read together. */
   async *batches(call: ProviderCall): EventBatches {
-    const body = toResponsesBody(call.request, { model: call.model, encryptedReasoning: this.#config.encrypted_reasoning });
+    const body = toResponsesBody(call.request, { model: call.model, encryptedReasoning: this.#config.encrypted_reasoning, adaptations: call.adaptations });
     const exchange = this.#exchange(this.#path, body, call.abort ?? watchSignal(call.signal), true);
     try {
       const response = await exchange.send();

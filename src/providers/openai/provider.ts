@@ -8,7 +8,7 @@ import { fromEmbeddingsBody, toEmbeddingsBody } from './embeddings.js';
 import { poolStats, upstreamFields, upstreamLimits, upstreamPool, type UpstreamLimits } from '../http/upstream-config.js';
 import { UpstreamExchange } from '../http/upstream-request.js';
 import { UpstreamSecrets } from '../http/upstream-secrets.js';
-import { toOpenAIBody } from './map-request.js';
+import { toOpenAIBody, type OpenAIBodyOptions } from './map-request.js';
 import { textPrompts } from '../../canonical/text-prompts.js';
 import { pushTextChunk, textCompletionToEvents, toTextCompletionBody } from './map-text-completion.js';
 import { completionToEvents } from './map-response.js';
@@ -27,9 +27,24 @@ export const openAIProviderSchema = z.object({
    * `stop_sequence`) or send more than 4, Lingua matches them itself.
    */
   reports_stop_sequence: z.boolean().default(false),
+  /** The upstream takes `top_k` (vLLM, SGLang, llama.cpp server, Ollama); otherwise `top_k` is a parameter it lacks (`unsupported_params`). */
+  accepts_top_k: z.boolean().default(false),
+  /** The upstream takes earlier reasoning back as assistant `reasoning_content` (DeepSeek, Kimi); otherwise it is left out of the history. */
+  accepts_reasoning_content: z.boolean().default(false),
 });
 
 export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
+
+/** How a provider of this schema (openai, envelope) builds a call's Chat Completions body. */
+export function openAIBodyOptions(config: Pick<OpenAIProviderConfig, 'max_tokens_field' | 'accepts_top_k' | 'accepts_reasoning_content'>, call: ProviderCall): OpenAIBodyOptions {
+  return {
+    model: call.model,
+    maxTokensField: config.max_tokens_field,
+    acceptsTopK: config.accepts_top_k,
+    acceptsReasoningContent: config.accepts_reasoning_content,
+    adaptations: call.adaptations,
+  };
+}
 
 /** Any server that speaks OpenAI Chat Completions: vLLM, SGLang, Ollama, llama.cpp server, OpenAI… */
 export class OpenAIProvider implements Provider {
@@ -112,7 +127,7 @@ export class OpenAIProvider implements Provider {
     const text = call.request.textCompletion !== undefined;
     const body = text
       ? toTextCompletionBody(call.request, call.model)
-      : toOpenAIBody(call.request, { model: call.model, maxTokensField: this.#config.max_tokens_field });
+      : toOpenAIBody(call.request, openAIBodyOptions(this.#config, call));
     return this.#post(text ? this.#completionsPath : this.#path, body, call, call.request.stream);
   }
 
