@@ -23,6 +23,8 @@ export const anthropicProviderSchema = z.object({
   upstream_streaming: z.boolean().default(true),
   /** false: the upstream has no `/messages/count_tokens`; token counts are then estimated by the caller. */
   count_tokens: z.boolean().default(true),
+  /** true: the upstream takes `output_config.format` (Anthropic's structured outputs), used for a `json_schema` response_format instead of a forced tool, so that it combines with thinking. */
+  structured_outputs: z.boolean().default(false),
 });
 
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderSchema>;
@@ -58,7 +60,7 @@ export class AnthropicProvider implements Provider {
 
   async *stream(call: ProviderCall): AsyncGenerator<StreamEvent> {
     const streaming = call.request.stream && this.#config.upstream_streaming;
-    const { body, jsonTool } = toAnthropicBody(call.request, { model: call.model, defaultMaxTokens: this.#config.default_max_tokens, stream: streaming, adaptations: call.adaptations });
+    const { body, jsonTool } = toAnthropicBody(call.request, { model: call.model, defaultMaxTokens: this.#config.default_max_tokens, stream: streaming, adaptations: call.adaptations, structuredOutputs: this.#config.structured_outputs });
     const exchange = this.#exchange(this.#path, JSON.stringify(body), call.signal, streaming, call.request.passthrough?.beta);
     try {
       const response = await exchange.send();
@@ -94,7 +96,7 @@ export class AnthropicProvider implements Provider {
   async countTokens(request: ChatRequest, model: string, signal: AbortSignal): Promise<number | undefined> {
     if (!this.#config.count_tokens) return undefined;
     // Sampling hints do not change a count: the call itself applies the model's policy.
-    const { body } = toAnthropicBody({ ...request, stream: false }, { model, defaultMaxTokens: this.#config.default_max_tokens, stream: false, adaptations: new ParamAdaptations('adapt') });
+    const { body } = toAnthropicBody({ ...request, stream: false }, { model, defaultMaxTokens: this.#config.default_max_tokens, stream: false, adaptations: new ParamAdaptations('adapt'), structuredOutputs: this.#config.structured_outputs });
     const counted: Record<string, unknown> = {};
     // The fields Anthropic's count_tokens takes (its API reference); an Anthropic client's own ones among them as it sent them.
     for (const key of ['model', 'system', 'messages', 'tools', 'tool_choice', 'thinking', 'output_config', 'context_management', 'mcp_servers']) {
