@@ -10,7 +10,7 @@ import type { Message, ToolDefinition } from './request.js';
  */
 
 /** The wire protocols whose bodies Lingua can pass on as they came. */
-export type WireProtocol = 'openai' | 'anthropic';
+export type WireProtocol = 'openai' | 'anthropic' | 'responses';
 
 /**
  * An Anthropic Messages request as the client sent it (validated by the
@@ -40,7 +40,34 @@ export interface AnthropicRequestPassthrough {
   unportable: readonly string[];
 }
 
-export type RequestPassthrough = AnthropicRequestPassthrough;
+/**
+ * An OpenAI Responses request as the client sent it (validated by the
+ * decoder): a Responses backend is sent this body, bar the model id,
+ * `stream`, `store` and `previous_response_id` (Lingua keeps the state), with
+ * `input` the whole conversation as the upstream must see it (`input`,
+ * below), so that annotations, `include` values, `text.verbosity`,
+ * `truncation`… all arrive.
+ */
+export interface ResponsesRequestPassthrough {
+  protocol: 'responses';
+  /** The client's body; its `input` and `previous_response_id` are replaced by `input` below. */
+  body: Readonly<Record<string, unknown>>;
+  /**
+   * The conversation as the upstream is sent it, once the protocol has
+   * made it (stored items and item references resolved, Lingua's sealed
+   * reasoning opened back into the upstream's own `encrypted_content`);
+   * absent until then, and the request is then translated.
+   */
+  input?: string | readonly unknown[];
+  /** The canonical messages made with `input`: the body stands in for them only while the request still holds this very array. */
+  messages?: readonly Message[];
+  /** Fields present in `body` that only a Responses backend can honour (`truncation`, `top_logprobs`…). */
+  unportable: readonly string[];
+  /** Responses clients send no `anthropic-beta` (kept so that `passthrough?.beta` reads the same for either). */
+  beta?: undefined;
+}
+
+export type RequestPassthrough = AnthropicRequestPassthrough | ResponsesRequestPassthrough;
 
 /**
  * Response fields a backend returned that canonical events cannot carry
@@ -65,13 +92,20 @@ export interface StreamOpening {
   passthrough?: ResponsePassthrough;
 }
 
+const backendOf: Record<WireProtocol, string> = {
+  openai: 'an OpenAI-compatible backend',
+  anthropic: 'an Anthropic backend',
+  responses: 'an OpenAI Responses API backend (provider type openai-responses)',
+};
+
 /**
  * Refuses a request holding a field only a backend of its own protocol
- * can honour, for a backend of another (`backend` names it in the message).
+ * can honour, for a backend of another (`backend` names it in the message;
+ * `protocol` is the passthrough the backend takes, if any).
  */
-export function refuseUnportable(req: { passthrough?: RequestPassthrough }, protocol: WireProtocol, backend: string): void {
+export function refuseUnportable(req: { passthrough?: RequestPassthrough }, protocol: WireProtocol | undefined, backend: string): void {
   const p = req.passthrough;
   if (p === undefined || p.protocol === protocol || p.unportable.length === 0) return;
   const field = p.unportable[0]!;
-  throw invalidRequest(`Unsupported parameter: '${field}' needs an Anthropic backend; this model's backend is ${backend}.`, field, 'unsupported_parameter');
+  throw invalidRequest(`Unsupported parameter: '${field}' needs ${backendOf[p.protocol]}; this model's backend is ${backend}.`, field, 'unsupported_parameter');
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ChatRequest, EmbedRequest, EmbedResult, EventBatches, EventStream } from '../canonical/index.js';
+import type { ChatRequest, EmbedRequest, EmbedResult, EventBatches, EventStream, WireProtocol } from '../canonical/index.js';
 import type { AbortWatch } from '../lib/abort-source.js';
 import type { Logger } from '../lib/logger.js';
 import type { ParamAdaptations } from '../params/unsupported-policy.js';
@@ -76,6 +76,12 @@ export interface Provider {
   readonly stops?: { max: number; reportsMatch: boolean };
   /** 1: the backend makes one choice per call (`n` > 1 is then n calls: src/router/fan-out.ts); absent: it takes `n`. */
   readonly choicesPerCall?: 1;
+  /**
+   * The protocol whose clients' bodies it is sent as they came
+   * (src/canonical/passthrough.ts); a request holding a field only that
+   * protocol's backends honour is refused for every other (src/router/attempts.ts).
+   */
+  readonly passthrough?: WireProtocol;
   /** Starts whatever the provider needs (loads a model); optional. */
   start?(): Promise<void>;
   /** Whether it can serve now (`/health/ready`); absent: always, as far as Lingua can tell without a call. */

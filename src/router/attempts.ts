@@ -1,4 +1,4 @@
-import { singleBatches, WholeAnswer, type ChatRequest, type EventBatches, type StreamEvent } from '../canonical/index.js';
+import { refuseUnportable, singleBatches, WholeAnswer, type ChatRequest, type EventBatches, type StreamEvent } from '../canonical/index.js';
 import type { AbortSource } from '../lib/abort-source.js';
 import type { ProviderCall } from '../providers/provider.js';
 import { asLinguaError } from './as-lingua-error.js';
@@ -17,6 +17,8 @@ export interface AttemptTrace {
 /** One call of a deployment's provider; `adaptations` records what its mapping dropped or clamped. */
 export function deploymentBatches(d: Deployment, request: ChatRequest, abort: AbortSource, adaptations: ParamAdaptations): EventBatches {
   if (request.n > 1 && d.provider.choicesPerCall === 1) return fanOut(request, (one) => deploymentBatches(d, one, abort, adaptations));
+  // A field only a backend of the client's own protocol honours (`truncation` for a Responses client) is refused by any other.
+  refuseUnportable(request, d.provider.passthrough, `provider '${d.provider.name}'`);
   const stops = stopMatching(d.provider, request);
   const call = new Call(stops?.request ?? request, d.upstreamModel, abort, adaptations);
   const batches = d.provider.batches?.(call) ?? singleBatches(d.provider.stream(call));

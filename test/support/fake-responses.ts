@@ -3,9 +3,12 @@ import { FakeUpstream, type RecordedRequest } from './fake-upstream.js';
 
 /** One output item the fake answers with. */
 export type FakeOutputItem =
-  | { type: 'message'; text: string }
+  /** `annotations` on its output_text (each also as an `annotation.added` event); with `include: ["message.output_text.logprobs"]`, one logprob per delta. */
+  | { type: 'message'; text: string; annotations?: Json[] }
   | { type: 'reasoning'; summary?: string[]; text?: string; encrypted?: string }
-  | { type: 'function_call'; callId: string; name: string; arguments: string };
+  | { type: 'function_call'; callId: string; name: string; arguments: string }
+  /** An item of another type (a hosted tool's), sent as given in its added and done events. */
+  | { type: 'raw'; item: Json & { id: string; type: string } };
 
 export interface FakeResponsesUsage {
   input_tokens: number;
@@ -114,9 +117,13 @@ class ResponseWriter {
         case 'message': {
           const part = { type: 'output_text', text: '', annotations: [] };
           yield this.#event('response.content_part.added', { item_id, output_index, content_index: 0, part });
-          for (const delta of chunks(spec.text, size)) yield this.#event('response.output_text.delta', { item_id, output_index, content_index: 0, delta, logprobs: [] });
-          yield this.#event('response.output_text.done', { item_id, output_index, content_index: 0, text: spec.text, logprobs: [] });
-          yield this.#event('response.content_part.done', { item_id, output_index, content_index: 0, part: { ...part, text: spec.text } });
+          for (const [i, delta] of chunks(spec.text, size).entries()) yield this.#event('response.output_text.delta', { item_id, output_index, content_index: 0, delta, logprobs: this.#logprobs(delta, i) });
+          for (const [annotation_index, annotation] of (spec.annotations ?? []).entries()) {
+            yield this.#event('response.output_text.annotation.added', { item_id, output_index, content_index: 0, annotation_index, annotation });
+          }
+          const whole = (item.content as Json[])[0]!;
+          yield this.#event('response.output_text.done', { item_id, output_index, content_index: 0, text: spec.text, logprobs: whole.logprobs ?? [] });
+          yield this.#event('response.content_part.done', { item_id, output_index, content_index: 0, part: whole });
           break;
         }
         case 'reasoning':
@@ -149,8 +156,13 @@ class ResponseWriter {
   /** The item as `output_item.done` and the final response show it. */
   #item(spec: FakeOutputItem, index: number): Json & { id: string } {
     switch (spec.type) {
-      case 'message':
-        return { id: `msg_up${index}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: spec.text, annotations: [] }] };
+      case 'message': {
+        const part: Json = { type: 'output_text', text: spec.text, annotations: spec.annotations ?? [] };
+        if (this.#wantsLogprobs()) part.logprobs = chunks(spec.text, this.#reply.chunkSize ?? 4).flatMap((delta, i) => this.#logprobs(delta, i));
+        return { id: `msg_up${index}`, type: 'message', status: 'completed', role: 'assistant', content: [part] };
+      }
+      case 'raw':
+        return spec.item;
       case 'reasoning': {
         const item: Json & { id: string } = { id: `rs_up${index}`, type: 'reasoning', summary: (spec.summary ?? []).map((text) => ({ type: 'summary_text', text })) };
         if (spec.text !== undefined) item.content = [{ type: 'reasoning_text', text: spec.text }];
@@ -163,12 +175,23 @@ class ResponseWriter {
     }
   }
 
+  /** With `include: ["message.output_text.logprobs"]`: one made-up logprob for the i-th delta (else none, as the API sends). */
+  #logprobs(delta: string, i: number): Json[] {
+    return this.#wantsLogprobs() ? [{ token: delta, logprob: -(i + 1) / 10, bytes: [...Buffer.from(delta)], top_logprobs: [] }] : [];
+  }
+
+  #wantsLogprobs(): boolean {
+    const include = this.#request.body.include;
+    return Array.isArray(include) && include.includes('message.output_text.logprobs');
+  }
+
   /** The item as `output_item.added` shows it: no content yet. */
   #opened(item: Json): Json {
     switch (item.type) {
       case 'message': return { ...item, status: 'in_progress', content: [] };
       case 'reasoning': return { id: item.id, type: 'reasoning', summary: [] };
-      default: return { ...item, status: 'in_progress', arguments: '' };
+      case 'function_call': return { ...item, status: 'in_progress', arguments: '' };
+      default: return item;
     }
   }
 
@@ -186,6 +209,8 @@ class ResponseWriter {
       incomplete_details: status === 'incomplete' ? { reason: this.#reply.incomplete } : null,
       instructions: body.instructions ?? null,
       store: body.store ?? true,
+      // The tier that served: the one asked for, `default` for `auto`.
+      service_tier: body.service_tier == null || body.service_tier === 'auto' ? 'default' : body.service_tier,
       usage: status === 'in_progress' || usage === undefined ? null : {
         input_tokens: usage.input_tokens,
         input_tokens_details: { cached_tokens: usage.cached_tokens ?? 0 },

@@ -28,7 +28,7 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
   refuseUnsupportedTypes(fields);
   const taken = takeReferences(fields);
   const r = isValidRequest(taken.body) ? taken.body : parseReporting(taken.body);
-  refuseUnsupportedFields(r);
+  const unportable = unportableFields(r);
   const store = r.store ?? true;
   const previousResponseId = r.previous_response_id ?? undefined;
 
@@ -49,6 +49,8 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
     includeUsage: stream,
     n: 1,
     extra: Object.create(null) as Record<string, unknown>,
+    // The body as it came, for a Responses backend; its conversation is made in `prepare` (state.ts).
+    passthrough: { protocol: 'responses', body: fields, unportable },
   };
   if (!deferred && request.messages.length === 0) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   if (r.max_output_tokens != null) request.maxTokens = r.max_output_tokens;
@@ -143,25 +145,28 @@ function takeReferences(fields: Record<string, unknown>): { body: unknown; refer
   return { body: { ...fields, input: kept }, references };
 }
 
-/** Fields the canonical request cannot carry, with a value that would change the answer. */
-function refuseUnsupportedFields(r: ResponsesRequestBody): void {
+/**
+ * Fields the canonical request cannot carry, with a value that would change
+ * the answer: refused here when no backend can serve them; returned when
+ * only a Responses backend can (it is sent the client's body: passthrough.ts),
+ * for any other backend to refuse by name.
+ */
+function unportableFields(r: ResponsesRequestBody): string[] {
   const refuse = (param: string, why: string): never => {
     throw invalidRequest(`Unsupported parameter: '${param}' ${why}`, param, 'unsupported_parameter');
   };
   if (r.conversation != null) refuse('conversation', 'is not supported: this server stores no conversations. Send the whole conversation in \'input\'.');
   if (r.prompt != null) refuse('prompt', 'is not supported: this server has no stored prompt templates. Send the prompt in \'instructions\' and \'input\'.');
   if (r.background === true) refuse('background', 'is not supported: responses are generated while the request is open.');
-  if (r.context_management != null) refuse('context_management', 'is not supported: this server does not compact conversations.');
   if (r.moderation != null) refuse('moderation', 'is not supported: this server runs no moderation model.');
-  if (r.truncation === 'auto') refuse('truncation', "'auto' is not supported: this server does not drop input items; a conversation over the context window is a 400 (context_length_exceeded).");
-  if (r.top_logprobs != null && r.top_logprobs > 0) refuse('top_logprobs', 'is not supported: this server returns no log probabilities.');
-  if (r.include?.includes('message.output_text.logprobs')) refuse('include', "'message.output_text.logprobs' is not supported: this server returns no log probabilities.");
-  if (r.service_tier != null && r.service_tier !== 'auto' && r.service_tier !== 'default') {
-    refuse('service_tier', `'${r.service_tier}' is not supported: this server has one tier ('default').`);
-  }
-  if (r.text?.verbosity != null && r.text.verbosity !== 'medium') {
-    refuse('text.verbosity', `'${r.text.verbosity}' is not supported: no backend behind this server takes a verbosity (the default, 'medium', is accepted).`);
-  }
+  const unportable: string[] = [];
+  if (r.context_management != null) unportable.push('context_management');
+  if (r.truncation === 'auto') unportable.push('truncation');
+  if (r.top_logprobs != null && r.top_logprobs > 0) unportable.push('top_logprobs');
+  if (r.include?.includes('message.output_text.logprobs')) unportable.push('include');
+  if (r.service_tier != null && r.service_tier !== 'auto' && r.service_tier !== 'default') unportable.push('service_tier');
+  if (r.text?.verbosity != null && r.text.verbosity !== 'medium') unportable.push('text.verbosity');
+  return unportable;
 }
 
 function toResponseFormat(format: NonNullable<NonNullable<ResponsesRequestBody['text']>['format']>): ResponseFormat {

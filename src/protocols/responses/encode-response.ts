@@ -2,6 +2,7 @@ import { orderedBlocks, type ChatResult } from '../../canonical/index.js';
 import { messageItem, newItemId, reasoningItem, toolCallItem, type ItemStatus } from './output-items.js';
 import { responseObject, terminalOf, type ResponseMeta } from './response-object.js';
 import type { ResponsesContext } from './responses-request.js';
+import { ownItem, ownItemId, upstreamItem, upstreamResponseFields } from './upstream-items.js';
 
 /**
  * A folded result as a `response` object: its output items in the order the
@@ -12,6 +13,13 @@ export function encodeResponse(result: ChatResult, meta: ResponseMeta, context: 
   const choice = result.choices[0]!;
   const terminal = terminalOf(choice.finish);
   const status: ItemStatus = terminal.status === 'completed' ? 'completed' : 'incomplete';
+  const upstream = (choice.passthrough ?? []).map(upstreamItem).filter((item) => item !== undefined);
+  // A Responses backend's items as it made them (the lossless path), else Lingua's of the blocks.
+  if (upstream.length > 0) {
+    const output = upstream.map((item) => ownItem(item, ownItemId(item), context));
+    const fields = upstreamResponseFields(choice.passthrough?.findLast((p) => upstreamResponseFields(p) !== undefined));
+    return responseObject(meta, context, { ...terminal, output, usage: result.usage, upstream: fields });
+  }
   const output: unknown[] = [];
   for (const block of orderedBlocks(choice)) {
     switch (block.type) {

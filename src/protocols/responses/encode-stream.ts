@@ -5,6 +5,7 @@ import { failureOf } from './render-error.js';
 import { responseObject, terminalOf, type ResponseMeta, type ResponseState } from './response-object.js';
 import type { ResponsesContext } from './responses-request.js';
 import { keepResponse } from './state.js';
+import { isCanonicalItem, ownItem, ownItemId, responsesFields, upstreamItem, upstreamResponseFields } from './upstream-items.js';
 
 /** The message or reasoning item being written (one at a time). */
 interface ContentItem {
@@ -12,6 +13,8 @@ interface ContentItem {
   index: number;
   id: string;
   text: string;
+  /** The upstream's item, on the lossless path (upstream-items.ts): what its end shows. */
+  upstream?: Record<string, unknown>;
 }
 
 /** A tool call being written; several may be open at once (their arguments may interleave). */
@@ -22,6 +25,7 @@ interface ToolItem {
   name: string;
   arguments: string;
   custom: boolean;
+  upstream?: Record<string, unknown>;
 }
 
 /**
@@ -55,6 +59,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** The terminal event was sent. */
   #over = false;
   #ended: { type: string; response: Record<string, unknown> } | undefined;
+  /** A Responses backend's own response fields, from its finish. */
+  #upstream: Record<string, unknown> | undefined;
 
   constructor(meta: ResponseMeta, context: ResponsesContext) {
     this.#meta = meta;
@@ -74,20 +80,31 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     }
     // A Responses request asks for one choice.
     if (e.choice !== 0) return '';
+    // On the lossless path, the upstream's item ends the item it was made of; a hosted tool's comes whole.
+    const upstream = upstreamItem(e.passthrough);
+    if (upstream !== undefined && !isCanonicalItem(upstream)) return this.#closeAll('completed') + this.#whole(upstream);
     switch (e.type) {
       case 'text': {
         const open = this.#content?.kind === 'message' ? '' : this.#closeAll('completed') + this.#openContent('message');
-        this.#content!.text += e.text;
-        return open + this.#frame('response.output_text.delta', { ...this.#at(this.#content!), content_index: 0, delta: e.text, logprobs: [] });
+        const content = this.#content!;
+        if (upstream !== undefined) content.upstream = upstream;
+        if (e.text === '') return open;
+        content.text += e.text;
+        const logprobs = responsesFields(e.passthrough)?.logprobs ?? [];
+        return open + this.#frame('response.output_text.delta', { ...this.#at(content), content_index: 0, delta: e.text, logprobs });
       }
       case 'reasoning': {
         const open = this.#content?.kind === 'reasoning' ? '' : this.#closeAll('completed') + this.#openContent('reasoning');
-        this.#content!.text += e.text;
-        return open + this.#frame('response.reasoning_text.delta', { ...this.#at(this.#content!), content_index: 0, delta: e.text });
+        const content = this.#content!;
+        if (upstream !== undefined) content.upstream = upstream;
+        if (e.text === '') return open;
+        content.text += e.text;
+        return open + this.#frame('response.reasoning_text.delta', { ...this.#at(content), content_index: 0, delta: e.text });
       }
       case 'reasoning_signature': {
         // The signature ends its reasoning block: one reasoning item each.
         const open = this.#content?.kind === 'reasoning' ? '' : this.#closeAll('completed') + this.#openContent('reasoning');
+        if (upstream !== undefined) this.#content!.upstream = upstream;
         return open + this.#closeContent('completed', e.signature);
       }
       case 'reasoning_redacted': {
@@ -112,6 +129,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'tool_call_delta': {
         const tool = this.#tools.get(e.index);
         if (tool === undefined) return this.error(new LinguaError('upstream', `The backend sent arguments for tool call ${e.index} before starting it.`));
+        if (upstream !== undefined) tool.upstream = upstream;
         tool.arguments += e.arguments;
         // A custom tool's input is one string argument: sent whole once the call is complete.
         if (tool.custom || e.arguments === '') return '';
@@ -119,6 +137,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'finish':
         this.#finish = e.finish;
+        this.#upstream = upstreamResponseFields(e.passthrough);
         return this.#closeAll(terminalOf(e.finish).status === 'completed' ? 'completed' : 'incomplete');
     }
   }
@@ -143,7 +162,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (this.#ended !== undefined) return this.#ended;
     const terminal = terminalOf(this.#finish);
     const type = terminal.status === 'completed' ? 'response.completed' : terminal.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
-    return this.#ended = { type, response: this.#response({ ...terminal, output: this.#output, usage: this.#usage }) };
+    return this.#ended = { type, response: this.#response({ ...terminal, output: this.#output, usage: this.#usage, upstream: this.#upstream }) };
   }
 
   /** A failure after the stream began: `response.failed`, with the items so far (open ones incomplete). */
@@ -196,22 +215,57 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     let frames: string;
     let done: Record<string, unknown>;
     if (item.kind === 'message') {
-      frames = this.#frame('response.output_text.done', { ...at, text: item.text, logprobs: [] })
-        + this.#frame('response.content_part.done', { ...at, part: outputText(item.text) });
-      done = messageItem(item.id, item.text, status);
+      done = item.upstream === undefined ? messageItem(item.id, item.text, status) : ownItem(item.upstream, item.id, this.#context);
+      frames = item.upstream === undefined
+        ? this.#frame('response.output_text.done', { ...at, text: item.text, logprobs: [] }) + this.#frame('response.content_part.done', { ...at, part: outputText(item.text) })
+        : this.#partsDone(item, done);
     } else {
       frames = this.#frame('response.reasoning_text.done', { ...at, text: item.text })
         + this.#frame('response.content_part.done', { ...at, part: { type: 'reasoning_text', text: item.text } });
-      done = reasoningItem(item.id, { text: item.text, ...(signature === undefined ? {} : { signature }) }, this.#context, true);
+      done = item.upstream === undefined
+        ? reasoningItem(item.id, { text: item.text, ...(signature === undefined ? {} : { signature }) }, this.#context, true)
+        : ownItem(item.upstream, item.id, this.#context);
     }
     this.#output[item.index] = done;
     return frames + this.#frame('response.output_item.done', { output_index: item.index, item: done });
   }
 
+  /**
+   * The end of each content part of an upstream's message (the lossless
+   * path): its annotations, then its text with its logprobs, as the part
+   * came. Parts after the first (whose text came as the first's) open here.
+   */
+  #partsDone(item: ContentItem, done: Record<string, unknown>): string {
+    const parts = Array.isArray(done.content) ? done.content as Array<Record<string, unknown>> : [];
+    let frames = '';
+    parts.forEach((part, content_index) => {
+      const at = { ...this.#at(item), content_index };
+      if (content_index > 0) frames += this.#frame('response.content_part.added', { ...at, part: { ...part, text: '', annotations: [] } });
+      if (part.type === 'output_text') {
+        const annotations = Array.isArray(part.annotations) ? part.annotations : [];
+        annotations.forEach((annotation: unknown, annotation_index) => {
+          frames += this.#frame('response.output_text.annotation.added', { ...at, annotation_index, annotation });
+        });
+        frames += this.#frame('response.output_text.done', { ...at, text: part.text, logprobs: part.logprobs ?? [] });
+      }
+      frames += this.#frame('response.content_part.done', { ...at, part });
+    });
+    return frames;
+  }
+
+  /** An upstream item no canonical event carries (a hosted tool's), added and done at once. */
+  #whole(upstream: Record<string, unknown>): string {
+    const index = this.#output.length;
+    const item = ownItem(upstream, ownItemId(upstream), this.#context);
+    this.#output.push(item);
+    return this.#frame('response.output_item.added', { output_index: index, item })
+      + this.#frame('response.output_item.done', { output_index: index, item });
+  }
+
   #closeTools(status: ItemStatus): string {
     let frames = '';
     for (const tool of this.#tools.values()) {
-      const item = this.#toolItem(tool, status);
+      const item = tool.upstream === undefined ? this.#toolItem(tool, status) : ownItem(tool.upstream, tool.id, this.#context);
       if (tool.custom) {
         const input = item.input as string;
         if (input !== '') frames += this.#frame('response.custom_tool_call_input.delta', { ...this.#at(tool), delta: input });

@@ -39,10 +39,19 @@ export function messageItem(id: string, text: string | undefined, status: ItemSt
  */
 export function reasoningItem(id: string, part: Omit<ReasoningPart, 'type'>, context: ResponsesContext, done: boolean): Record<string, unknown> {
   const item: Record<string, unknown> = { id, type: 'reasoning', summary: [], content: done && part.text !== '' ? [{ type: 'reasoning_text', text: part.text }] : [] };
+  return done ? withSealed(item, part, context) : item;
+}
+
+/**
+ * A finished reasoning item (`item.id` its id) with what the client sends
+ * back to continue: sealed, kept beside a stored response (`kept`) and
+ * shown as `encrypted_content` when the client asked for it.
+ */
+export function withSealed(item: Record<string, unknown>, part: Omit<ReasoningPart, 'type'>, context: ResponsesContext): Record<string, unknown> {
   const { state } = context;
-  if (!done || state === undefined || !(context.encryptedReasoning || context.store)) return item;
+  if (state === undefined || !(context.encryptedReasoning || context.store)) return item;
   const sealed = sealReasoning(part, state);
-  if (context.store) context.kept.set(id, sealed);
+  if (context.store) context.kept.set(item.id as string, sealed);
   if (context.encryptedReasoning) item.encrypted_content = sealed;
   return item;
 }

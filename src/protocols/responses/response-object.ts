@@ -20,6 +20,8 @@ export interface ResponseState {
   error?: { code: string; message: string } | undefined;
   /** `incomplete_details.reason`: `max_output_tokens` or `content_filter`. */
   incompleteReason?: string | undefined;
+  /** A Responses backend's own response fields (upstream-items.ts), over the echo. */
+  upstream?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The `response` object: in the non-streaming answer, and in `response.created` … `response.completed`. */
@@ -35,6 +37,7 @@ export function responseObject(meta: ResponseMeta, context: ResponsesContext, st
     model: meta.model,
     output: state.output,
     ...context.echo,
+    ...state.upstream,
     usage: state.usage === undefined ? null : responsesUsage(state.usage),
   };
 }

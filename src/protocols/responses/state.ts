@@ -5,6 +5,7 @@ import { openReasoning } from './reasoning-envelope.js';
 import type { ResponsesInputItem } from './request-schema.js';
 import { responsesContext, type ResponsesContext, type ResponsesInput } from './responses-request.js';
 import { toCanonicalMessages } from './to-canonical-messages.js';
+import { upstreamInput } from './upstream-input.js';
 
 /**
  * The Responses API's state (docs/responses.md): with `store` (the API's
@@ -31,6 +32,12 @@ export async function prepareResponses(request: ChatRequest, state: CallerState)
     if (!request.messages.some((m) => m.role !== 'system')) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   }
   for (const s of input.sealed) openReasoning(s.part, s.token, s.param, state);
+  const p = request.passthrough;
+  if (p?.protocol === 'responses') {
+    // The lossless path's conversation (for a Responses backend), made with these very messages.
+    p.input = upstreamInput(context.conversation ?? input.items, input.sealed);
+    p.messages = request.messages;
+  }
 }
 
 /** The conversation a stored response continues: its input, then its output (reasoning sealed again as it was kept). */

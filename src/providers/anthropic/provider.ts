@@ -36,6 +36,8 @@ export class AnthropicProvider implements Provider {
   readonly opensWithInputTokens = true;
   /** The Messages API makes one choice per call: `n` > 1 is n calls (src/router/fan-out.ts). */
   readonly choicesPerCall = 1;
+  /** An Anthropic client's body is sent as it came (map-request.ts). */
+  readonly passthrough = 'anthropic' as const;
   readonly #config: AnthropicProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;

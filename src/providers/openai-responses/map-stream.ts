@@ -1,4 +1,4 @@
-import { LinguaError, type Finish, type StreamEvent, type Usage } from '../../canonical/index.js';
+import { LinguaError, type Finish, type ResponsePassthrough, type StreamEvent, type Usage } from '../../canonical/index.js';
 import { streamFailure } from './map-error.js';
 import { toFinish } from './map-finish.js';
 import { toUsage } from './map-usage.js';
@@ -26,6 +26,14 @@ type ItemState =
  * An item whose content came only in its `done` event (no deltas) is
  * emitted then. Items of other types (hosted tools Lingua never asks for)
  * carry nothing a canonical answer can hold and are skipped.
+ *
+ * For a Responses client (`lossless`, the same-protocol path), the
+ * upstream's wire form rides along as `responses` passthrough: each item as
+ * its `output_item.done` had it (`{item}`, on the last event made of it, or
+ * on an empty event of its kind when it made none: a hosted tool's item on
+ * an empty text), each text delta's `logprobs`, and the final response's
+ * fields (`{response}`, on the finish). The Responses encoders write them
+ * back; no other protocol's encoder reads them.
  */
 export class ResponsesStreamMapper {
   readonly #provider: string;
@@ -34,8 +42,11 @@ export class ResponsesStreamMapper {
   #finish: Finish | undefined;
   #usage: Usage | undefined;
 
-  constructor(provider: string) {
+  readonly #lossless: boolean;
+
+  constructor(provider: string, lossless = false) {
     this.#provider = provider;
+    this.#lossless = lossless;
   }
 
   /** Maps one event into `out`; true once the response ended (completed or incomplete). */
@@ -97,6 +108,23 @@ export class ResponsesStreamMapper {
 
   /** The item's final form: what came only here is emitted now; a reasoning item's encrypted content closes it. */
   #done(item: Json | undefined, out: StreamEvent[]): void {
+    const before = out.length;
+    this.#doneContent(item, out);
+    if (!this.#lossless || item === undefined) return;
+    const passthrough = responsesFields({ item });
+    if (out.length > before) {
+      out[out.length - 1]!.passthrough = passthrough;
+      return;
+    }
+    const state = this.#item(idOf(item))!;
+    switch (state.kind) {
+      case 'reasoning': out.push({ type: 'reasoning', choice: 0, text: '', passthrough }); return;
+      case 'call': out.push({ type: 'tool_call_delta', choice: 0, index: state.index, arguments: '', passthrough }); return;
+      default: out.push({ type: 'text', choice: 0, text: '', passthrough });
+    }
+  }
+
+  #doneContent(item: Json | undefined, out: StreamEvent[]): void {
     let state = this.#item(idOf(item));
     if (state === undefined) {
       // An item reported only when done: as if it had been added, then done.
@@ -132,7 +160,8 @@ export class ResponsesStreamMapper {
     if (state?.kind !== 'message') throw this.#malformed('sent text for an item that is not a message it started');
     if (text === '') return;
     state.emitted = true;
-    out.push({ type: 'text', choice: 0, text });
+    const logprobs = this.#lossless && Array.isArray(e.logprobs) && e.logprobs.length > 0 ? e.logprobs : undefined;
+    out.push(logprobs === undefined ? { type: 'text', choice: 0, text } : { type: 'text', choice: 0, text, passthrough: responsesFields({ logprobs }) });
   }
 
   #reasoning(e: Json, out: StreamEvent[]): void {
@@ -152,7 +181,7 @@ export class ResponsesStreamMapper {
     if (response === undefined) throw this.#malformed('ended the response without the response object');
     this.#finish = toFinish(response, this.#calls > 0);
     this.#usage = toUsage(response.usage);
-    out.push({ type: 'finish', choice: 0, finish: this.#finish });
+    out.push(this.#lossless ? { type: 'finish', choice: 0, finish: this.#finish, passthrough: responsesFields({ response }) } : { type: 'finish', choice: 0, finish: this.#finish });
     if (this.#usage !== undefined) out.push({ type: 'usage', usage: this.#usage });
   }
 
@@ -163,6 +192,10 @@ export class ResponsesStreamMapper {
   #malformed(what: string): LinguaError {
     return new LinguaError('upstream', `upstream provider '${this.#provider}' ${what}`);
   }
+}
+
+function responsesFields(fields: Json): ResponsePassthrough {
+  return { protocol: 'responses', fields };
 }
 
 function stringOf(value: unknown): string {

@@ -11,6 +11,7 @@ import { toCountBody } from './count-body.js';
 import { toResponsesBody } from './map-request.js';
 import { responseToEvents } from './map-response.js';
 import { ResponsesStreamMapper } from './map-stream.js';
+import { sameProtocolBody, sameProtocolRequest } from './same-protocol-body.js';
 
 export const openAIResponsesProviderSchema = z.object({
   name: z.string().min(1),
@@ -40,6 +41,8 @@ export class OpenAIResponsesProvider implements Provider {
   readonly stops = { max: 0, reportsMatch: false };
   /** One answer per call: `n` > 1 is n calls, where the router fans out (src/router/fan-out.ts); else a 400 (map-request.ts). */
   readonly choicesPerCall = 1;
+  /** A Responses client's body is sent as it came (same-protocol-body.ts). */
+  readonly passthrough = 'responses' as const;
   readonly #config: OpenAIResponsesProviderConfig;
   readonly #pool: Pool;
   readonly #path: string;
@@ -63,16 +66,20 @@ export class OpenAIResponsesProvider implements Provider {
 
   /** The events of each upstream read together. */
   async *batches(call: ProviderCall): EventBatches {
-    const body = toResponsesBody(call.request, { model: call.model, encryptedReasoning: this.#config.encrypted_reasoning, adaptations: call.adaptations });
+    // A Responses client's own body, when the request still holds it (same-protocol-body.ts); else translated.
+    const same = sameProtocolRequest(call.request);
+    const body = same === undefined
+      ? toResponsesBody(call.request, { model: call.model, encryptedReasoning: this.#config.encrypted_reasoning, adaptations: call.adaptations })
+      : sameProtocolBody(same, call.model, this.#config.encrypted_reasoning);
     const exchange = this.#exchange(this.#path, body, call.abort ?? watchSignal(call.signal), true);
     try {
       const response = await exchange.send();
       // A server that does not stream may answer with the whole response.
       if (String(response.headers['content-type'] ?? '').includes('application/json')) {
-        yield responseToEvents(this.name, await exchange.json());
+        yield responseToEvents(this.name, await exchange.json(), same !== undefined);
         return;
       }
-      const mapper = new ResponsesStreamMapper(this.name);
+      const mapper = new ResponsesStreamMapper(this.name, same !== undefined);
       for await (const group of exchange.eventGroups()) {
         const out: StreamEvent[] = [];
         const step = mapGroup(group, mapper, out, this.name);
