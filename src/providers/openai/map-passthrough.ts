@@ -49,7 +49,11 @@ export function choiceFields(choice: Json, message: Json): ResponsePassthrough |
   return { protocol: 'openai', fields };
 }
 
-/** The usage object as the upstream wrote it. */
+/** The counts that canonical usage carries: a usage object of only these needs nothing passed. */
+const ownUsageFields = new Set(['prompt_tokens', 'completion_tokens', 'total_tokens']);
+
+/** The usage object as the upstream wrote it, when it holds more than the counts (`…_tokens_details`). */
 export function usageFields(usage: unknown): ResponsePassthrough | undefined {
-  return typeof usage === 'object' && usage !== null ? { protocol: 'openai', fields: usage as Json } : undefined;
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  return others(usage as Json, ownUsageFields) === undefined ? undefined : { protocol: 'openai', fields: usage as Json };
 }

@@ -38,7 +38,12 @@ export function completionToEvents(body: unknown, provider: string): StreamEvent
     events.push(finish);
   });
   const usage = toUsage((body as Json).usage);
-  if (usage !== undefined) events.push({ type: 'usage', usage, passthrough: usageFields((body as Json).usage)! });
+  if (usage !== undefined) {
+    const e: StreamEvent = { type: 'usage', usage };
+    const passthrough = usageFields((body as Json).usage);
+    if (passthrough !== undefined) e.passthrough = passthrough;
+    events.push(e);
+  }
   // The response's own top-level fields, for an OpenAI client: carried by the first event.
   const top = topFields(body as Json);
   if (top !== undefined && events.length > 0) events[0]!.opening = { passthrough: top };

@@ -101,7 +101,12 @@ export class OpenAIStreamMapper {
     if (this.#choices.size === 0) {
       throw new LinguaError('upstream', `upstream provider '${this.#provider}' ended the stream without any choice`);
     }
-    if (this.#usage !== undefined) out.push({ type: 'usage', usage: this.#usage, passthrough: usageFields(this.#rawUsage)! });
+    if (this.#usage !== undefined) {
+      const e: StreamEvent = { type: 'usage', usage: this.#usage };
+      const passthrough = usageFields(this.#rawUsage);
+      if (passthrough !== undefined) e.passthrough = passthrough;
+      out.push(e);
+    }
   }
 
   #state(choice: number): ChoiceState {
