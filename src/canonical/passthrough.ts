@@ -63,6 +63,8 @@ export interface ResponsesRequestPassthrough {
   messages?: readonly Message[];
   /** Fields present in `body` that only a Responses backend can honour (`truncation`, `top_logprobs`…). */
   unportable: readonly string[];
+  /** The refusal of an unportable field, where it has its own (encrypted reasoning another backend cannot read). */
+  refusals?: Readonly<Record<string, { message: string; code: string }>>;
   /** Responses clients send no `anthropic-beta` (kept so that `passthrough?.beta` reads the same for either). */
   beta?: undefined;
 }
@@ -107,5 +109,7 @@ export function refuseUnportable(req: { passthrough?: RequestPassthrough }, prot
   const p = req.passthrough;
   if (p === undefined || p.protocol === protocol || p.unportable.length === 0) return;
   const field = p.unportable[0]!;
+  const own = p.protocol === 'responses' ? p.refusals?.[field] : undefined;
+  if (own !== undefined) throw invalidRequest(own.message, field, own.code);
   throw invalidRequest(`Unsupported parameter: '${field}' needs ${backendOf[p.protocol]}; this model's backend is ${backend}.`, field, 'unsupported_parameter');
 }

@@ -135,6 +135,24 @@ describe('the lossless path: a Responses client in front of an openai-responses 
     assert.deepEqual((continued.input as Item[]).map((i) => i.type ?? i.role), ['message', 'reasoning', 'message', 'message']);
   });
 
+  test('encrypted content Lingua did not seal (the upstream\'s own) goes to the upstream as it came; any other backend refuses it by name', async () => {
+    upstream.reply = { output: [{ type: 'message', text: 'Continued.' }], usage: { input_tokens: 7, output_tokens: 1 } };
+    const input: OpenAI.Responses.ResponseInput = [
+      { role: 'user', content: 'Go' },
+      { type: 'reasoning', id: 'rs_direct', summary: [{ type: 'summary_text', text: 'Plan.' }], encrypted_content: 'gAAAA-from-openai-directly' },
+      { role: 'user', content: 'Next' },
+    ];
+    await openai.responses.create({ model: 'r1', input, store: false });
+    assert.deepEqual((upstream.last.body.input as Item[])[1], { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan.' }], encrypted_content: 'gAAAA-from-openai-directly' });
+    const before = chat.requests.length;
+    await assert.rejects(openai.responses.create({ model: 'c1', input, store: false }), (e: unknown) => {
+      assert.ok(e instanceof OpenAI.BadRequestError, String(e));
+      assert.equal(e.param, 'input[1].encrypted_content');
+      return true;
+    });
+    assert.equal(chat.requests.length, before);
+  });
+
   test('a hosted tool\'s item the upstream made reaches the client, whole and streamed', async () => {
     upstream.reply = { output: [{ type: 'raw', item: searchCall }, { type: 'message', text: 'Sunny.' }], usage: { input_tokens: 5, output_tokens: 2 } };
     const tools = [{ type: 'web_search' as const }];

@@ -13,7 +13,18 @@ import type { CallerState } from '../contract.js';
  * account cannot replay another's.
  */
 
+/** How every value Lingua seals begins (src/server/platform.ts makes its Sealer with it). */
+export const sealPrefix = 'lingua-s1.';
+
 const envelope = z.strictObject({ t: z.string().optional(), s: z.string().optional(), r: z.string().optional() });
+
+/** The refusal of encrypted reasoning this server cannot read (for a backend that could not read it either). */
+export function unreadable(param: string): { message: string; code: string } {
+  return {
+    message: `Invalid '${param}': this encrypted reasoning was not produced by this server for this account, so it cannot be read. Remove the reasoning item (or its 'encrypted_content') from 'input'.`,
+    code: 'invalid_encrypted_content',
+  };
+}
 
 /** The reasoning as an opaque `encrypted_content` string. */
 export function sealReasoning(part: Pick<ReasoningPart, 'text' | 'signature' | 'redacted'>, state: Pick<CallerState, 'seal'>): string {
@@ -38,13 +49,7 @@ export function openReasoning(part: ReasoningPart, token: string, param: string,
   } catch {
     parsed = undefined;
   }
-  if (parsed === undefined) {
-    throw invalidRequest(
-      `Invalid '${param}': this encrypted reasoning was not produced by this server for this account, so it cannot be read. Remove the reasoning item (or its 'encrypted_content') from 'input'.`,
-      param,
-      'invalid_encrypted_content',
-    );
-  }
+  if (parsed === undefined) throw invalidRequest(unreadable(param).message, param, unreadable(param).code);
   if (parsed.t !== undefined) part.text = parsed.t;
   if (parsed.s !== undefined) part.signature = parsed.s;
   if (parsed.r !== undefined) {

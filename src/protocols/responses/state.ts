@@ -1,7 +1,7 @@
 import { invalidRequest, LinguaError, type ChatRequest } from '../../canonical/index.js';
 import type { CallerState, KeptResponse } from '../contract.js';
 import { newItemId } from './output-items.js';
-import { openReasoning } from './reasoning-envelope.js';
+import { openReasoning, sealPrefix, unreadable } from './reasoning-envelope.js';
 import type { ResponsesInputItem } from './request-schema.js';
 import { responsesContext, type ResponsesContext, type ResponsesInput } from './responses-request.js';
 import { toCanonicalMessages } from './to-canonical-messages.js';
@@ -31,11 +31,22 @@ export async function prepareResponses(request: ChatRequest, state: CallerState)
     request.messages = toCanonicalMessages(input.instructions, context.conversation as ResponsesInputItem[], input.sealed, at);
     if (!request.messages.some((m) => m.role !== 'system')) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   }
-  for (const s of input.sealed) openReasoning(s.part, s.token, s.param, state);
-  const p = request.passthrough;
-  if (p?.protocol === 'responses') {
+  const p = request.passthrough?.protocol === 'responses' ? request.passthrough : undefined;
+  const foreign = new Set<string>();
+  for (const s of input.sealed) {
+    // Not sealed by Lingua: the upstream's own (a client that talked to it directly), sent as it came
+    // on the lossless path; any other backend refuses it by name (passthrough.ts).
+    if (p !== undefined && !s.token.startsWith(sealPrefix)) {
+      foreign.add(s.token);
+      p.unportable = [...p.unportable, s.param];
+      p.refusals = { ...p.refusals, [s.param]: unreadable(s.param) };
+      continue;
+    }
+    openReasoning(s.part, s.token, s.param, state);
+  }
+  if (p !== undefined) {
     // The lossless path's conversation (for a Responses backend), made with these very messages.
-    p.input = upstreamInput(context.conversation ?? input.items, input.sealed);
+    p.input = upstreamInput(context.conversation ?? input.items, input.sealed, foreign);
     p.messages = request.messages;
   }
 }

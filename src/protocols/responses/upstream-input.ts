@@ -19,16 +19,17 @@ const ownIdTypes = new Set([undefined, 'message', 'reasoning', 'function_call', 
  * - the ids of messages, reasoning and calls are left out: they are
  *   Lingua's, and a `store: false` upstream keeps no item to match them.
  *
- * `sealed` holds the reasoning already opened (state.ts), by token.
+ * `sealed` holds the reasoning already opened (state.ts), by token;
+ * `foreign`, encrypted content Lingua did not seal (the upstream's own), kept as it came.
  */
-export function upstreamInput(items: string | readonly unknown[], sealed: readonly SealedReasoning[]): string | Item[] {
+export function upstreamInput(items: string | readonly unknown[], sealed: readonly SealedReasoning[], foreign: ReadonlySet<string>): string | Item[] {
   if (typeof items === 'string') return items;
   const opened = new Map<string, ReasoningPart>(sealed.map((s) => [s.token, s.part]));
   const out: Item[] = [];
   for (const raw of items as Item[]) {
     const item: Item = { ...raw };
     if (ownIdTypes.has(item.type as string | undefined)) delete item.id;
-    if (item.type === 'reasoning') {
+    if (item.type === 'reasoning' && !foreign.has(item.encrypted_content as string)) {
       const part = typeof item.encrypted_content === 'string' ? opened.get(item.encrypted_content) : undefined;
       if (part?.signature === undefined || part.redacted !== undefined) continue;
       item.encrypted_content = part.signature;
