@@ -90,8 +90,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         if (upstream !== undefined) content.upstream = upstream;
         if (e.text === '') return open;
         content.text += e.text;
-        const logprobs = responsesFields(e.passthrough)?.logprobs ?? [];
-        return open + this.#frame('response.output_text.delta', { ...this.#at(content), content_index: 0, delta: e.text, logprobs });
+        const logprobs = responsesFields(e.passthrough)?.logprobs;
+        return open + this.#delta('response.output_text.delta', content, e.text, ',"content_index":0', `,"logprobs":${logprobs === undefined ? '[]' : JSON.stringify(logprobs)}`);
       }
       case 'reasoning': {
         const open = this.#content?.kind === 'reasoning' ? '' : this.#closeAll('completed') + this.#openContent('reasoning');
@@ -99,7 +99,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         if (upstream !== undefined) content.upstream = upstream;
         if (e.text === '') return open;
         content.text += e.text;
-        return open + this.#frame('response.reasoning_text.delta', { ...this.#at(content), content_index: 0, delta: e.text });
+        return open + this.#delta('response.reasoning_text.delta', content, e.text, ',"content_index":0', '');
       }
       case 'reasoning_signature': {
         // The signature ends its reasoning block: one reasoning item each.
@@ -133,7 +133,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         tool.arguments += e.arguments;
         // A custom tool's input is one string argument: sent whole once the call is complete.
         if (tool.custom || e.arguments === '') return '';
-        return this.#frame('response.function_call_arguments.delta', { ...this.#at(tool), delta: e.arguments });
+        return this.#delta('response.function_call_arguments.delta', tool, e.arguments, '', '');
       }
       case 'finish':
         this.#finish = e.finish;
@@ -190,6 +190,15 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   #frame(type: string, fields: Record<string, unknown>): string {
     return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.#sequence++, ...fields })}\n\n`;
+  }
+
+  /**
+   * A delta frame, written out by hand: deltas are most of a stream's
+   * frames, and the bytes are what `#frame` would write for
+   * `{type, sequence_number, item_id, output_index, …, delta, …}`.
+   */
+  #delta(type: string, item: { id: string; index: number }, delta: string, before: string, after: string): string {
+    return `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.#sequence++},"item_id":${JSON.stringify(item.id)},"output_index":${item.index}${before},"delta":${JSON.stringify(delta)}${after}}\n\n`;
   }
 
   #at(item: { id: string; index: number }): { item_id: string; output_index: number } {
