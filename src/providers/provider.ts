@@ -105,7 +105,7 @@ export interface ProviderStats {
   /** An HTTP upstream's keep-alive pool (undici `Pool.stats`). */
   connections?: { open: number; free: number; pending: number; running: number };
   /** The local engine: its context sequences and the requests waiting for one. */
-  engine?: { sequences: number; busy: number; queued: number };
+  engine?: { sequences: number; busy: number; queued: number; /** Prompts rendered through the chat template so far. */ renders?: number };
 }
 
 export interface ProviderContext {

@@ -25,6 +25,17 @@ describe('translation matrix: local llama.cpp engine', () => {
 
   const ask = (text: string, more: Partial<NeutralRequest> = {}): NeutralRequest => ({ turns: [{ role: 'user', text }], maxTokens: 100, ...more });
 
+  test('an Anthropic stream renders its prompt once: the count in message_start and the generation share it (issue 13 item 13)', async () => {
+    const renders = () => server.lingua.providers.get('local')!.stats!().engine!.renders!;
+    const anthropic = clients.find((c) => c.name === 'anthropic')!;
+    for (const stream of [true, false]) {
+      const before = renders();
+      const o = await anthropic.send(server.url, 'scripted', ask('Count me once'), stream);
+      assert.equal(o.text, SCRIPT);
+      assert.equal(renders() - before, 1, `${stream ? 'streamed' : 'whole'}: one render`);
+    }
+  });
+
   for (const client of clients) {
     for (const stream of [false, true]) {
       const mode = stream ? 'streaming' : 'non-streaming';

@@ -63,6 +63,10 @@ export class LoadedModel {
   readonly #vocabularySize: number;
   /** Characters of the vocabulary's longest piece: no token covers more, so a longer prompt than context × this cannot fit. */
   readonly #longestPiece: number;
+  /** Renders by request (see `#render`); a request is dropped with its last reference. */
+  readonly #rendered = new WeakMap<ChatRequest, Rendered>();
+  /** How many prompts were rendered (tests: a count and its generation render once). */
+  renders = 0;
   readonly #limits: ContextLimits;
   /** What text completions (text-completion.ts) use of this model. */
   readonly #textEngine: TextEngine;
@@ -108,8 +112,8 @@ export class LoadedModel {
   }
 
   /** Its sequences, those generating, and the requests waiting for one. */
-  stats(): { sequences: number; busy: number; queued: number } {
-    return { sequences: this.#pool.size, busy: this.#pool.busy, queued: this.#pool.waiting };
+  stats(): { sequences: number; busy: number; queued: number; renders: number } {
+    return { sequences: this.#pool.size, busy: this.#pool.busy, queued: this.#pool.waiting, renders: this.renders };
   }
 
   /** Input tokens of a request, exactly as the engine will see them. */
@@ -229,7 +233,22 @@ export class LoadedModel {
     } as ChoiceOptions;
   }
 
+  /**
+   * The request rendered through the template and tokenized, once: the
+   * count asked before a stream starts (an Anthropic client's
+   * `message_start`) and the generation share it.
+   */
   #render(req: ChatRequest): Rendered {
+    let rendered = this.#rendered.get(req);
+    if (rendered === undefined) {
+      rendered = this.#renderNow(req);
+      this.#rendered.set(req, rendered);
+      this.renders++;
+    }
+    return rendered;
+  }
+
+  #renderNow(req: ChatRequest): Rendered {
     const history = toChatHistory(req.messages);
     const tools = toolPlan(req);
     const wrapper = tools.forced ? forcingCalls(this.#wrapper) : this.#wrapper;
