@@ -84,7 +84,8 @@ describe('the local engine: bad values get a 400, and a failure inside the engin
 
   test('engine options of the wrong type or out of range are a 400 naming the field, streaming or not', async () => {
     const cases: Array<[string, string]> = [
-      ['top_k', '"abc"'], ['top_k', '-1'], ['top_k', '1.5'], ['top_k', '{}'],
+      // top_k -1 is vLLM's "off" (accepted below).
+      ['top_k', '"abc"'], ['top_k', '-2'], ['top_k', '1.5'], ['top_k', '{}'],
       ['min_p', '"abc"'], ['min_p', '2'], ['min_p', '-0.5'], ['min_p', '[0.1]'],
       ['repeat_penalty', '"abc"'], ['repeat_penalty', '0'], ['repeat_penalty', '-1'], ['repeat_penalty', 'true'],
     ];
@@ -114,8 +115,10 @@ describe('the local engine: bad values get a 400, and a failure inside the engin
   test('an explicit "off" (false or null) for an engine option is accepted and handed to nobody', async () => {
     for (const { path } of chatPaths.filter((p) => p.shape !== 'anthropic')) {
       for (const stream of [false, true]) {
-        const res = await post(server, path, body(path, DEMO_MODEL, stream, '"top_k":false,"min_p":false,"repeat_penalty":false,"seed":null'));
-        assert.equal(res.status, 200, `${path}: ${res.text.slice(0, 300)}`);
+        for (const off of ['"top_k":false', '"top_k":-1']) {
+          const res = await post(server, path, body(path, DEMO_MODEL, stream, `${off},"min_p":false,"repeat_penalty":false,"seed":null`));
+          assert.equal(res.status, 200, `${path} ${off}: ${res.text.slice(0, 300)}`);
+        }
       }
     }
     await assertServes();

@@ -73,7 +73,7 @@ describe('health: live, ready, and the admin view', () => {
       ready: boolean; in_flight: number; config: { generation: number; draining: unknown[] };
       platform: { database: { ok: boolean; dialect: string }; redis: unknown; ledger: { queued: number } };
       models: Array<{ name: string; usable: boolean; targets: Array<{ provider: string; upstream_model: string; state: string }> }>;
-      providers: Array<{ name: string; type: string; state: string; engine?: { sequences: number; busy: number; queued: number }; connections?: { open: number } }>;
+      providers: Array<{ name: string; type: string; state: string; engine?: { sequences: number; busy: number; queued: number; renders?: number }; connections?: { open: number } }>;
     };
     assert.equal(body.ready, true);
     assert.equal(body.in_flight, 0);
@@ -86,7 +86,8 @@ describe('health: live, ready, and the admin view', () => {
       ['tiny', true, ['local/tiny/ready']],
     ]);
     const local = body.providers.find((p) => p.name === 'local')!;
-    assert.deepEqual([local.type, local.state, local.engine], ['llama-cpp', 'ready', { sequences: 2, busy: 0, queued: 0 }]);
+    assert.deepEqual([local.type, local.state, { ...local.engine, renders: undefined }], ['llama-cpp', 'ready', { sequences: 2, busy: 0, queued: 0, renders: undefined }]);
+    assert.equal(typeof local.engine!.renders, 'number');
     const remote = body.providers.find((p) => p.name === 'remote')!;
     assert.equal(remote.type, 'openai');
     assert.equal(typeof remote.connections?.open, 'number');

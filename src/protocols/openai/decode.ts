@@ -30,7 +30,7 @@ export function decodeChatCompletion(body: unknown): ChatRequest {
   if (maxTokens != null) request.maxTokens = maxTokens;
   if (r.temperature != null) request.temperature = r.temperature;
   if (r.top_p != null) request.topP = r.top_p;
-  if (r.top_k != null && r.top_k >= 0) request.topK = r.top_k;
+  if (typeof r.top_k === 'number' && r.top_k >= 0) request.topK = r.top_k;
   if (r.stop != null) {
     const stop = typeof r.stop === 'string' ? [r.stop] : r.stop;
     if (stop.length > 0) request.stop = stop;

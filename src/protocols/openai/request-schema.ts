@@ -172,7 +172,8 @@ export const chatCompletionRequestSchema = z.object({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   /** A common extension (vLLM, llama.cpp, Anthropic's own sampling): -1, vLLM's "off", is the same as leaving it out. */
-  top_k: z.int().min(-1).nullish(),
+  // -1 (vLLM's) and false say "off", as null does.
+  top_k: z.union([z.int().min(-1), z.literal(false)]).nullish(),
   n: positiveInt.max(openAIBounds.n).nullish(),
   stop: z.union([stopSequence, z.array(stopSequence).max(openAIBounds.stop)]).nullish(),
   max_tokens: positiveInt.nullish(),
