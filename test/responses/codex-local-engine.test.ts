@@ -85,16 +85,18 @@ describe('the Codex CLI through Lingua to the local engine', { skip: unavailable
     assert.match(run.stdout, new RegExp(ANSWER.replaceAll('.', '\\.')), run.output);
 
     const turns = proxy.bodies.filter((b) => Array.isArray(b.input));
-    assert.equal(turns.length, 2, run.output);
     assert.equal(turns[0]!.model, 'codex-call');
-    assert.equal(turns[1]!.model, 'codex-answer');
-    // The second turn is the whole history: the engine's call as Lingua gave it, and the command's output.
-    const input = turns[1]!.input as Item[];
-    const call = input.find((i) => i.type === 'function_call');
-    assert.equal(call?.name, 'exec_command');
-    assert.equal(JSON.parse(call!.arguments as string).cmd, 'echo lingua-$((6*7))');
-    const output = input.find((i) => i.type === 'function_call_output');
-    assert.equal(output?.call_id, call!.call_id);
-    assert.match(JSON.stringify(output?.output), /lingua-42/);
+    // On a loaded machine Codex may poll a command that is slow to finish (its write_stdin tool) before it answers: more turns, same outcome.
+    assert.ok(turns.length >= 2, run.output);
+    const last = turns.at(-1)!;
+    assert.equal(last.model, 'codex-answer');
+    // The last turn is the whole history: the engine's call as Lingua gave it, and the command's output.
+    const input = last.input as Item[];
+    const call = input.find((i) => i.type === 'function_call' && i.name === 'exec_command');
+    assert.ok(call !== undefined, JSON.stringify(input).slice(0, 2000));
+    assert.equal(JSON.parse(call.arguments as string).cmd, 'echo lingua-$((6*7))');
+    const outputs = input.filter((i) => i.type === 'function_call_output');
+    assert.ok(outputs.some((o) => o.call_id === call.call_id), 'the call has its output');
+    assert.match(JSON.stringify(outputs.map((o) => o.output)), /lingua-42/);
   });
 });
