@@ -74,6 +74,14 @@ export class Exchange {
     this.attempts++;
   }
 
+  /** A prefix endpoint's argument: the path after the endpoint's, still URL-encoded, without a trailing slash; and the query. */
+  pathArgument(): { arg: string; query: string } {
+    const url = this.req.url ?? '';
+    const q = url.indexOf('?');
+    const arg = (q === -1 ? url : url.slice(0, q)).slice(this.endpoint.path.length).replace(/\/$/, '');
+    return { arg, query: q === -1 ? '' : url.slice(q + 1) };
+  }
+
   /** ms since arrival. */
   elapsedMs(): number {
     return performance.now() - this.arrived;

@@ -13,9 +13,7 @@ export function listModels(ctx: PipelineContext, endpoint: ModelsEndpoint, ex: E
     const models = ctx.router.models().filter((m) => caller.models.allows(m.name));
     return sendJson(ex.res, 200, endpoint.encodeList(models.map((m) => modelInfo(m, ctx.startedAt))));
   }
-  const url = ex.req.url ?? '';
-  const q = url.indexOf('?');
-  const rest = (q === -1 ? url : url.slice(0, q)).slice(endpoint.path.length).replace(/\/$/, '');
+  const rest = ex.pathArgument().arg;
   let id: string;
   try {
     id = decodeURIComponent(rest);
