@@ -7,7 +7,8 @@
  * between parts puts the call's canonical text back into the context; the
  * scripted model only looks at the last token, so the script holds each part
  * as one token and also the last token of each canonical text:
- *  - the call prefix `<tool_call>\n{"name": "`, which switches the engine to the call;
+ *  - the call prefix `<tool_call>\n{"name": "`, which switches the engine to the call; the
+ *    engine puts it back re-tokenized, and the tokenizer reaches it as this one token again;
  *  - the name and the newline that ends it (the name grammar);
  *  - ` `, the last token of the canonical `…", "arguments": ` put back after the name;
  *  - the arguments as compact JSON, then the four newlines that end them (the

@@ -109,6 +109,21 @@ describe('POST /v1/responses on the local engine', () => {
     assert.equal(final.output[0].content[0].text, cut);
   });
 
+  test('the scripted call is the same under every seed, with other tools offered: the engine puts the call prefix back and the model still knows where it is', async () => {
+    // Other tools whose names start differently: had the model lost its place, the name grammar would pick among them by the seed.
+    const others: FunctionTool[] = ['read_file', 'view_image', 'update_plan'].map((name) => ({
+      type: 'function', name, strict: false, parameters: { type: 'object', properties: { x: { type: 'string' } }, required: ['x'] },
+    }));
+    const tools = [...others, weather].map((t) => ({ type: 'function' as const, function: { name: t.name, parameters: t.parameters! } }));
+    for (let seed = 0; seed < 12; seed++) {
+      const r = await client.chat.completions.create({ model: 'weather', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools, seed });
+      const call = r.choices[0]!.message.tool_calls?.[0];
+      assert.ok(call?.type === 'function', `seed ${seed}: ${JSON.stringify(r.choices[0]!.message)}`);
+      assert.equal(call.function.name, 'get_weather', `seed ${seed}`);
+      assert.deepEqual(JSON.parse(call.function.arguments), PARIS, `seed ${seed}`);
+    }
+  });
+
   test('a function call: the engine\'s parsed call as a function_call item, whole and streamed', async () => {
     const r = await client.responses.create({ model: 'weather', input: 'Weather in Paris?', tools: [weather] });
     assert.equal(r.status, 'completed');

@@ -31,8 +31,9 @@ export interface ScriptedTokensOptions {
  */
 export function scriptedTokensModel(tokens: readonly string[], options: ScriptedTokensOptions = {}): GgufFile {
   const vocab = new SpmVocab();
-  // The first token is a piece of its own; the others are reachable by the tokenizer through their prefixes.
-  const ids = tokens.map((t, i) => (i === 0 ? vocab.addPiece(spm(t)) : vocab.addWord(spm(t))));
+  // Every token is reachable by the tokenizer through its prefixes: when node-llama-cpp detects a
+  // tool call's prefix it re-tokenizes that text, and the state must then still be the script's.
+  const ids = tokens.map((t) => vocab.addWord(spm(t)));
   const seen = new Set<number>();
   for (const [i, id] of ids.entries()) {
     if (seen.has(id)) throw new Error(`scripted model: the token '${tokens[i]}' occurs twice; every token must be unique`);
