@@ -1,7 +1,8 @@
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type DialectAdapter } from 'kysely';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type DialectAdapter } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
+import { CurrentSchemaPostgresDialect } from './postgres-introspector.js';
 import type { Statement } from './row-statements.js';
 import type { Database } from './schema.js';
 
@@ -85,7 +86,7 @@ export function openPostgres(url: string, logger: Logger): Opened {
   const run: StatementRunner = (db, statements) => db.transaction().execute(async (trx) => {
     for (const { sql: text, parameters } of statements) await trx.executeQuery(CompiledQuery.raw(text, parameters as unknown[]));
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', run };
+  return { db: new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) }), dialect: 'postgres', run };
 }
 
 const INT8 = 20;

@@ -32,7 +32,7 @@ export async function chat(base: string, key: string, model = 'm1'): Promise<Ans
 /** Waits until a chat with `key` answers `status` (the key cache polls every 500 ms) and returns that answer. */
 export async function chatUntil(base: string, key: string, status: number, model = 'm1'): Promise<Answer> {
   let last: Answer | undefined;
-  await until(async () => (last = await chat(base, key, model)).status === status, `a chat with the key answering ${status} (last: ${last?.status} ${JSON.stringify(last?.body)})`, 5000);
+  await until(async () => (last = await chat(base, key, model)).status === status, () => `a chat with the key answering ${status} (last: ${last?.status} ${JSON.stringify(last?.body)})`, 5000);
   return last!;
 }
 

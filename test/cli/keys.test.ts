@@ -29,7 +29,7 @@ async function chat(url: string, key: string, model = 'm1'): Promise<{ status: n
 
 async function chatUntil(url: string, key: string, status: number): Promise<{ status: number; body: any }> {
   let last: { status: number; body: any } | undefined;
-  await until(async () => (last = await chat(url, key)).status === status, `a chat answering ${status} (last ${last?.status})`);
+  await until(async () => (last = await chat(url, key)).status === status, () => `a chat answering ${status} (last ${last?.status})`);
   return last!;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { openStorage } from '../../src/storage/index.js';
-import { freshPostgresSchema, postgresSkip } from '../support/services.js';
+import { freshPostgresSchema, postgresBaseUrl, postgresSkip, uniqueName } from '../support/services.js';
 import { capturedLogger } from './support/records.js';
 import { storageContract } from './storage-contract.js';
 
@@ -54,6 +54,46 @@ describe('PostgreSQL specifics', { skip }, () => {
     } finally {
       await s.close();
       await fresh.drop();
+    }
+  });
+
+  test('another tenant dropping its schema meanwhile fails no migration, and only this schema\'s tables are introspected', async () => {
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: postgresBaseUrl });
+    await admin.connect();
+    // Another tenant of the database makes and drops schemas all along (Kysely's own introspector read them all, by name, and failed).
+    let churning = true;
+    const other = uniqueName('other');
+    const churn = (async () => {
+      for (let i = 0; churning; i++) {
+        await admin.query(`create schema ${other}_${i}; create table ${other}_${i}.t (id serial primary key)`);
+        await admin.query(`drop schema ${other}_${i} cascade`);
+      }
+    })();
+    try {
+      for (let round = 0; round < 8; round++) {
+        const fresh = await freshPostgresSchema();
+        try {
+          const s = await openStorage({ databaseUrl: fresh.url, dataDir: '/nonexistent', logger: capturedLogger().logger });
+          try {
+            const tables = await s.db.introspection.getTables();
+            assert.ok(tables.every((t) => t.schema === fresh.schema), JSON.stringify(tables.map((t) => `${t.schema}.${t.name}`)));
+            assert.ok(tables.some((t) => t.name === 'accounts') && !tables.some((t) => t.name === 'kysely_migration'));
+            const withInternal = await s.db.introspection.getTables({ withInternalKyselyTables: true });
+            assert.ok(withInternal.some((t) => t.name === 'kysely_migration'));
+            const usage = withInternal.find((t) => t.name === 'usage_records')!;
+            assert.equal(usage.columns[0]?.isAutoIncrementing, true, 'the identity column');
+          } finally {
+            await s.close();
+          }
+        } finally {
+          await fresh.drop();
+        }
+      }
+    } finally {
+      churning = false;
+      await churn;
+      await admin.end();
     }
   });
 });
