@@ -28,6 +28,8 @@ const serverSchema = z.object({
   data_dir: z.string().min(1).optional(),
   /** Write one usage record per generating request (the ledger behind usage, costs and budgets). Off: nothing is recorded, and budgets only see what was spent before. */
   usage_ledger: z.boolean().default(true),
+  /** Days a stored response (Responses API, `store: true`) is kept, OpenAI's 30 by default; 0 keeps them until deleted. Read at start. */
+  responses_retention_days: z.number().min(0).default(30),
   /** Failed authentications one address may make per minute before it is refused for a while (429). */
   auth_failures_per_minute: z.int().min(1).default(30),
 }).strict();

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
  * keys, pricing, limits, search, stream bounds, `log_level` — is reloaded.
  */
 const restartOnly = {
-  server: ['host', 'port', 'body_limit_mb', 'request_timeout_s', 'data_dir', 'auth_failures_per_minute', 'usage_ledger', 'log_format'],
+  server: ['host', 'port', 'body_limit_mb', 'request_timeout_s', 'data_dir', 'auth_failures_per_minute', 'usage_ledger', 'log_format', 'responses_retention_days'],
   top: ['admin_key', 'database_url', 'redis_url', 'metrics'],
   /** Where shared cooldowns live: kept from the first router (docs/routing.md). */
   routing: ['redis_prefix', 'cooldown_sync_ms'],

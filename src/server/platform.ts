@@ -32,6 +32,7 @@ export async function openPlatform(config: Config, logger: Logger): Promise<Plat
   const storage = await openStorage({
     ...(config.database_url === undefined ? {} : { databaseUrl: config.database_url }),
     dataDir: config.server.data_dir ?? defaultDataDir(),
+    responsesRetentionDays: config.server.responses_retention_days,
     logger,
   });
   const sealer = new Sealer(await storage.secrets.getOrCreate('sealer', 32), 'lingua-s1.');

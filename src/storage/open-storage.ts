@@ -26,6 +26,8 @@ export interface StorageOptions {
   ledger?: LedgerOptions;
   /** The clock for created_at and the like (tests). */
   now?: () => number;
+  /** Days a stored response (Responses API) is kept; 0 until it is deleted. Default 30, OpenAI's. */
+  responsesRetentionDays?: number;
 }
 
 export interface Storage {
@@ -66,6 +68,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const inserter = new UsageInserter(opened.db, opened.run);
   const insertUsage = (records: readonly UsageRecord[]) => inserter.insert(records);
   const ledger = new LedgerWriter({ insertUsage }, logger, options.ledger);
+  const responses = new ResponsesRepo(opened.db, { days: options.responsesRetentionDays ?? 30, now, logger });
   let closing: Promise<void> | undefined;
   return {
     db: opened.db,
@@ -77,10 +80,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     members: new MembersRepo(opened.db, now),
     invites: new InvitesRepo(opened.db, now),
     sessions: new ConsoleSessionsRepo(opened.db, now),
-    responses: new ResponsesRepo(opened.db),
+    responses,
     secrets: new ServerSecretsRepo(opened.db, now),
     ledger,
-    close: () => (closing ??= ledger.close().finally(() => opened.db.destroy())),
+    close: () => (closing ??= Promise.all([ledger.close(), responses.settled()]).finally(() => opened.db.destroy()).then(() => undefined)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Logger } from '../lib/logger.js';
 import type { Database } from './schema.js';
 
 /** A response kept with `store: true`, and the input items it answered. */
@@ -16,9 +17,36 @@ export interface StoredResponse {
   sealed?: Record<string, string>;
 }
 
-/** Stored responses; every read and delete is scoped to one account. */
+export interface ResponsesRetention {
+  /** Days a stored response is kept; 0 keeps it until it is deleted. */
+  days: number;
+  now: () => number;
+  logger: Logger;
+}
+
+const DAY_MS = 86_400_000;
+/** How often an instance deletes the expired responses (on its next store). */
+const SWEEP_EVERY_MS = 3_600_000;
+
+/**
+ * Stored responses; every read and delete is scoped to one account. An
+ * expired response (older than the retention) is gone for every read at
+ * once; its row is deleted by a sweep at most hourly, run after a store.
+ */
 export class ResponsesRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #retention: ResponsesRetention;
+  #lastSweep = Number.NEGATIVE_INFINITY;
+  #sweeping: Promise<void> | undefined;
+
+  constructor(private readonly db: Kysely<Database>, retention: ResponsesRetention) {
+    this.#retention = retention;
+  }
+
+  /** The oldest `created_at` still kept (0: all). */
+  #keptSince(): number {
+    const { days, now } = this.#retention;
+    return days > 0 ? now() - days * DAY_MS : 0;
+  }
 
   async put(r: StoredResponse): Promise<void> {
     await this.db.insertInto('responses').values({
@@ -31,10 +59,32 @@ export class ResponsesRepo {
       response: JSON.stringify(r.response),
       input_items: JSON.stringify(r.sealed === undefined ? r.inputItems : { items: r.inputItems, sealed: r.sealed }),
     }).execute();
+    const now = this.#retention.now();
+    if (this.#retention.days > 0 && now - this.#lastSweep >= SWEEP_EVERY_MS && this.#sweeping === undefined) {
+      this.#lastSweep = now;
+      this.#sweeping = this.sweep().then(
+        (n) => { if (n > 0) this.#retention.logger.info({ deleted: n }, 'responses: expired stored responses deleted'); },
+        (err: unknown) => { this.#retention.logger.warn({ err }, 'responses: could not delete the expired stored responses'); },
+      ).finally(() => { this.#sweeping = undefined; });
+    }
+  }
+
+  /** Deletes the expired responses of every account; how many. */
+  async sweep(): Promise<number> {
+    if (this.#retention.days <= 0) return 0;
+    const r = await this.db.deleteFrom('responses').where('created_at', '<', this.#keptSince()).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Waits for a sweep in progress (closing). */
+  async settled(): Promise<void> {
+    await this.#sweeping;
   }
 
   async get(accountId: string, id: string): Promise<StoredResponse | undefined> {
-    const row = await this.db.selectFrom('responses').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('responses').selectAll()
+      .where('account_id', '=', accountId).where('id', '=', id).where('created_at', '>=', this.#keptSince())
+      .executeTakeFirst();
     if (row === undefined) return undefined;
     return {
       id: row.id,
@@ -50,7 +100,9 @@ export class ResponsesRepo {
 
   /** True when the account had it. */
   async delete(accountId: string, id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('responses').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    const r = await this.db.deleteFrom('responses')
+      .where('account_id', '=', accountId).where('id', '=', id).where('created_at', '>=', this.#keptSince())
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 }

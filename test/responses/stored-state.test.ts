@@ -119,6 +119,19 @@ describe('stored responses', () => {
     assert.match(error.message, new RegExp(`Previous response with id '${r.id}' not found`));
   });
 
+  test('a response past the retention (30 days by default) is a 404 for GET, input_items, DELETE and previous_response_id', async () => {
+    const r = await f.client.responses.create({ model: 'm1', input: 'Remember me for a while' });
+    assert.equal((await f.client.responses.retrieve(r.id)).id, r.id);
+    const { db } = f.server.lingua.platform.storage;
+    await db.updateTable('responses').set({ created_at: Date.now() - 31 * 86_400_000 }).where('id', '=', r.id).execute();
+    await assert.rejects(f.client.responses.retrieve(r.id), (e: unknown) => e instanceof OpenAI.NotFoundError);
+    await assert.rejects(f.client.responses.inputItems.list(r.id), (e: unknown) => e instanceof OpenAI.NotFoundError);
+    await assert.rejects(f.client.responses.delete(r.id), (e: unknown) => e instanceof OpenAI.NotFoundError);
+    const res = await postResponses(f.server, { model: 'm1', input: 'Again', previous_response_id: r.id });
+    assert.equal(res.status, 404);
+    assert.equal(JSON.parse(res.text).error.param, 'previous_response_id');
+  });
+
   test("another account's responses are not found, not readable, not deletable, not continued", async () => {
     const mine = await f.client.responses.create({ model: 'm1', input: 'Private' });
     await assert.rejects(other.responses.retrieve(mine.id), (e: unknown) => e instanceof OpenAI.NotFoundError);

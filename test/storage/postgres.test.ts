@@ -24,7 +24,7 @@ describe('PostgreSQL specifics', { skip }, () => {
       try {
         assert.deepEqual(both.map((s) => s.dialect), ['postgres', 'postgres']);
         const applied = logs.map((l) => l.lines.filter((x) => x.msg === 'storage: migration applied').map((x) => x.migration));
-        assert.deepEqual(applied.flat(), ['0001-initial', '0002-console-logins', '0003-responses', '0004-server-secrets'], 'one of them applied the migrations, the other found them done');
+        assert.deepEqual(applied.flat(), ['0001-initial', '0002-console-logins', '0003-responses', '0004-server-secrets', '0005-responses-expiry'], 'one of them applied the migrations, the other found them done');
         assert.equal(applied.filter((a) => a.length > 0).length, 1);
         const { rows } = await sql<{ table_name: string }>`
           select table_name from information_schema.tables where table_schema = ${fresh.schema} order by table_name`.execute(both[0]!.db);
@@ -33,7 +33,7 @@ describe('PostgreSQL specifics', { skip }, () => {
           'server_secrets', 'usage_daily', 'usage_hourly', 'usage_records',
         ]);
         const migrations = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(both[1]!.db);
-        assert.equal(migrations.rows[0]?.n, 4);
+        assert.equal(migrations.rows[0]?.n, 5);
         // Both work on the one schema.
         const a = await both[0]!.accounts.create({ name: 'shared' });
         assert.equal((await both[1]!.accounts.get(a.id))?.name, 'shared');

@@ -33,7 +33,7 @@ describe('SQLite specifics', () => {
       assert.equal(rows[0]?.journal_mode, 'wal');
       const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(s.db);
       assert.equal(sync.rows[0]?.synchronous, 1, 'NORMAL');
-      assert.deepEqual(log.lines.filter((l) => l.msg === 'storage: migration applied').map((l) => l.migration), ['0001-initial', '0002-console-logins', '0003-responses', '0004-server-secrets']);
+      assert.deepEqual(log.lines.filter((l) => l.msg === 'storage: migration applied').map((l) => l.migration), ['0001-initial', '0002-console-logins', '0003-responses', '0004-server-secrets', '0005-responses-expiry']);
     } finally {
       await s.close();
     }
@@ -53,7 +53,7 @@ describe('SQLite specifics', () => {
     const child = fileURLToPath(new URL('./support/open-child.js', import.meta.url));
     const outputs = await Promise.all([1, 2, 3].map(() => promisify(execFile)(process.execPath, [child, dataDir])));
     const applied = outputs.flatMap((o) => JSON.parse(o.stdout) as string[]);
-    assert.deepEqual(applied, ['0001-initial', '0002-console-logins', '0003-responses', '0004-server-secrets'], 'one process applied the migrations');
+    assert.deepEqual(applied, ['0001-initial', '0002-console-logins', '0003-responses', '0004-server-secrets', '0005-responses-expiry'], 'one process applied the migrations');
     const s = await openStorage({ dataDir, logger: capturedLogger().logger });
     try {
       assert.equal((await s.accounts.list()).length, 3, 'each wrote to the one database');

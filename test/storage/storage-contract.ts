@@ -13,7 +13,7 @@ import { capturedLogger, DAY, HOUR, usageRecord } from './support/records.js';
  * Opens a Storage on the database under test: the first call creates it,
  * later ones open the same database again (another connection, another clock).
  */
-export type OpenStorage = (options?: { now?: () => number }) => Promise<Storage>;
+export type OpenStorage = (options?: { now?: () => number; responsesRetentionDays?: number }) => Promise<Storage>;
 
 const keyHash = (c: string) => c.repeat(64);
 
@@ -466,6 +466,48 @@ export function storageContract(open: OpenStorage): void {
       writer.record(usageRecord());
       assert.deepEqual(writer.stats(), { queued: 0, committed: 0, dropped: 1, failures: 0 });
       await writer.close();
+    });
+  });
+
+  describe('stored responses', () => {
+    const stored = (id: string, accountId: string, createdAt: number) => ({
+      id, accountId, keyId: null, createdAt, model: 'm', previousResponseId: null, response: { id }, inputItems: [{ type: 'message', role: 'user', content: 'hi' }],
+    });
+    const rows = async (id: string) => (await s.db.selectFrom('responses').select('id').where('id', '=', id).execute()).length;
+
+    test('expire after the retention: gone for reads and deletes at once, their rows swept after the next store', async () => {
+      let now = ownMonth();
+      const aged = await open({ now: () => now, responsesRetentionDays: 1 });
+      try {
+        const account = randomId('acct_', 8);
+        const [a, b] = [randomId('resp_', 12), randomId('resp_', 12)];
+        await aged.responses.put(stored(a, account, now));
+        await aged.responses.settled();
+        assert.equal((await aged.responses.get(account, a))?.id, a);
+        now += 2 * 86_400_000;
+        assert.equal(await aged.responses.get(account, a), undefined, 'expired');
+        assert.equal(await aged.responses.delete(account, a), false);
+        assert.equal(await rows(a), 1, 'its row stays until a sweep');
+        await aged.responses.put(stored(b, account, now));
+        await aged.responses.settled();
+        assert.equal(await rows(a), 0, 'swept after the store');
+        assert.equal((await aged.responses.get(account, b))?.id, b);
+      } finally {
+        await aged.close();
+      }
+    });
+
+    test('a retention of 0 keeps them until deleted', async () => {
+      const forever = await open({ responsesRetentionDays: 0 });
+      try {
+        const account = randomId('acct_', 8);
+        const id = randomId('resp_', 12);
+        await forever.responses.put(stored(id, account, Date.UTC(2001, 0, 1)));
+        assert.equal((await forever.responses.get(account, id))?.id, id);
+        assert.equal(await forever.responses.delete(account, id), true);
+      } finally {
+        await forever.close();
+      }
     });
   });
 }

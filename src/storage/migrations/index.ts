@@ -4,6 +4,7 @@ import { initial } from './0001-initial.js';
 import { consoleLogins } from './0002-console-logins.js';
 import { responses } from './0003-responses.js';
 import { serverSecrets } from './0004-server-secrets.js';
+import { responsesExpiry } from './0005-responses-expiry.js';
 
 /**
  * The migrations, in order. Names sort in the order they run; a new one is
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0002-console-logins': consoleLogins,
     '0003-responses': responses,
     '0004-server-secrets': serverSecrets,
+    '0005-responses-expiry': responsesExpiry,
   };
   return { getMigrations: async () => migrations };
 }
