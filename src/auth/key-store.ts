@@ -132,7 +132,12 @@ export class KeyStore {
       return entry !== undefined && timingSafeEqual(entry.hash, hash) ? { kind: 'valid', caller: entry.caller } : { kind: 'unknown' };
     }
     const entry = this.#byId.get(id);
-    if (entry !== undefined) return this.#judge(entry, hash);
+    if (entry !== undefined) {
+      const outcome = this.#judge(entry, hash);
+      if (outcome.kind !== 'unknown' || this.#options.storage === undefined) return outcome;
+      // A secret that does not match may be the key's new one, rotated on another instance since the last poll.
+      return this.#lookUp(id).then((found) => (found === undefined ? outcome : this.#judge(found, hash)));
+    }
     if (this.#options.storage === undefined) {
       timingSafeEqual(nothing, hash);
       return { kind: 'unknown' };
@@ -151,7 +156,7 @@ export class KeyStore {
     return { kind: 'valid', caller: entry.caller };
   }
 
-  /** A key not in memory yet (created on another instance since the last poll). */
+  /** A key as the database has it now: not in memory yet, or changed since the last poll (created or rotated on another instance). */
   async #lookUp(id: string): Promise<Entry | undefined> {
     const row = await this.#options.storage!.keys.get(id);
     if (row === undefined) return undefined;

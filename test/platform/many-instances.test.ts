@@ -60,6 +60,17 @@ describe('two instances on one PostgreSQL and one Redis', { skip }, () => {
     assert.ok(Date.now() - revokedAt < 1500);
   });
 
+  test('a secret rotated on one is accepted by the other at once, before its next poll; the old one through the grace', async () => {
+    const k = await createKey();
+    assert.equal(await chat(b, k.key), 200);
+    const rotated = newKey(k.id);
+    await a.lingua.platform.storage.keys.rotate(k.id, rotated.hash, Date.now() + 3_600_000);
+    // At once, with no wait for b's poll: a mismatched secret of a known key is looked up again.
+    assert.equal(await chat(b, rotated.key), 200);
+    assert.equal(await chat(b, k.key), 200, 'the old secret in its grace period');
+    assert.equal(await chat(b, newKey(k.id).key), 401, 'another secret for the same id');
+  });
+
   test('an rpm of 60 holds exactly across both under 300 concurrent requests split between them', async () => {
     const k = await createKey({ rpm: 60 });
     const statuses = await Promise.all(Array.from({ length: 300 }, (_, i) => chat(i % 2 === 0 ? a : b, k.key)));
