@@ -1,4 +1,4 @@
-import type { AssistantMessage, ImagePart, Message, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
+import type { AssistantMessage, FilePart, ImagePart, Message, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
 import { qualifiedName } from './tool-names.js';
 import type { InputContent, ResponsesInputItem } from './request-schema.js';
@@ -112,9 +112,9 @@ function reasoningPart(item: ReasoningItem, at: string, sealed: SealedReasoning[
   return text === '' ? undefined : { type: 'reasoning', text };
 }
 
-function userContent(content: string | readonly InputContent[], at: string): Array<TextPart | ImagePart> {
+function userContent(content: string | readonly InputContent[], at: string): Array<TextPart | ImagePart | FilePart> {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
-  return content.map((p, j): TextPart | ImagePart => {
+  return content.map((p, j): TextPart | ImagePart | FilePart => {
     switch (p.type) {
       case 'input_text':
         return { type: 'text', text: p.text };
@@ -129,12 +129,30 @@ function userContent(content: string | readonly InputContent[], at: string): Arr
         return { type: 'image', url: p.image_url, ...(detail === undefined ? {} : { detail }) };
       }
       case 'input_file':
-        throw invalidRequest(
-          `Invalid '${at}[${j}]': file inputs ('input_file') are not supported by this server; send the file's text as 'input_text'.`,
-          `${at}[${j}]`, 'unsupported_parameter',
-        );
+        return filePart(p, `${at}[${j}]`);
     }
   });
+}
+
+type InputFile = Extract<InputContent, { type: 'input_file' }>;
+
+/**
+ * An `input_file` as a canonical file: `file_data` (a base64 data URL),
+ * `file_url` or `file_id`, in that order; each backend sends it in its own
+ * terms or refuses it by name (a PDF becomes a Chat `file` part or an
+ * Anthropic `document`, plain text becomes text).
+ */
+function filePart(p: InputFile, at: string): FilePart {
+  const name = p.filename == null ? {} : { filename: p.filename };
+  const native = { protocol: 'responses' as const, kind: 'input_file', block: p as Record<string, unknown> };
+  if (p.file_data != null) {
+    const m = /^data:([^;,]+);base64,(.*)$/s.exec(p.file_data);
+    if (m === null) throw invalidRequest(`Invalid '${at}.file_data': expected a base64 data URL (data:<media type>;base64,<data>).`, `${at}.file_data`, 'invalid_value');
+    return { type: 'file', source: { type: 'base64', mediaType: m[1]!, data: m[2]! }, ...name, native };
+  }
+  if (p.file_url != null) return { type: 'file', source: { type: 'url', url: p.file_url }, ...name, native };
+  if (p.file_id != null) return { type: 'file', source: { type: 'file_id', fileId: p.file_id }, ...name, native };
+  throw invalidRequest(`Invalid '${at}': one of 'file_data', 'file_url' or 'file_id' is required.`, at, 'missing_required_parameter');
 }
 
 function systemContent(content: string | readonly InputContent[], at: string): TextPart[] {

@@ -67,7 +67,7 @@ const backend = 'the local engine';
 
 /** A part's type as the client named it. */
 function kindOf(p: Exclude<Message, { role: 'system' | 'tool' | 'assistant' }>['content'][number]): string {
-  return p.type === 'native' ? p.native.kind : p.type;
+  return p.type === 'native' ? p.native.kind : p.type === 'file' ? p.native?.kind ?? 'file' : p.type;
 }
 
 function joinText(parts: readonly TextPart[]): string {

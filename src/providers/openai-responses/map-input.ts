@@ -61,7 +61,10 @@ function inputPart(p: UserPart, at: () => string): Item {
         case 'text': return { type: 'input_text', text: s.text };
         case 'base64': return { type: 'input_file', file_data: `data:${s.mediaType};base64,${s.data}`, ...name };
         case 'url': return { type: 'input_file', file_url: s.url, ...name };
-        case 'file_id': return { type: 'input_file', file_id: s.fileId };
+        case 'file_id':
+          // An OpenAI file id; another API's ids mean nothing here.
+          if (p.native?.protocol === 'openai' || p.native?.protocol === 'responses') return { type: 'input_file', file_id: s.fileId };
+          throw refusePart(at(), `${p.native?.kind ?? 'file'} (file id)`, backend);
       }
     }
   }

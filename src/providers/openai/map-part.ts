@@ -38,6 +38,10 @@ function filePart(p: FilePart, at: string): Json {
         return { type: 'file', file: { file_data: `data:${s.mediaType};base64,${s.data}`, filename: p.filename ?? 'document.pdf' } };
       }
       break;
+    case 'file_id':
+      // An OpenAI file id (from a Responses client's input_file); another API's ids mean nothing here.
+      if (p.native?.protocol === 'responses') return { type: 'file', file: { file_id: s.fileId, ...(p.filename === undefined ? {} : { filename: p.filename }) } };
+      break;
   }
   throw refusePart(at, `${kindOf(p)} (${sourceOf(p)})`, backend);
 }
