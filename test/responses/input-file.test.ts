@@ -51,7 +51,7 @@ describe('POST /v1/responses with input_file', () => {
     assert.equal(refused.status, 400);
     const error = JSON.parse(refused.text).error;
     assert.match(error.message, /'input_file \(file id\)' is not supported by this model's backend \(Anthropic Messages API\)/);
-    assert.equal(error.param, 'input');
+    assert.equal(error.param, 'input[0].content[1].type', 'the part as the client wrote it');
   });
 
   test('a file_url to an OpenAI-compatible upstream (Chat has no file URLs) is refused by name', async () => {

@@ -180,7 +180,15 @@ describe('POST /v1/responses on the local engine', () => {
 
   test('what the engine refuses is a 400 naming the Responses field, not the Chat one', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,AA==' }] }] }, 'input'],
+      [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,AA==' }] }] }, 'input[0].content[0]'],
+      // instructions are canonical message 0 and the two assistant-side items one turn: the item is still named by its place in input.
+      [{
+        instructions: 'Be brief.',
+        input: [
+          { role: 'user', content: 'Look' }, { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Hm.' }] }, { role: 'assistant', content: 'Send it.' },
+          { role: 'user', content: [{ type: 'input_text', text: 'Here:' }, { type: 'input_image', image_url: 'data:image/png;base64,AA==' }] },
+        ],
+      }, 'input[3].content[1]'],
       [{ text: { format: { type: 'json_schema', name: 'a', strict: true, schema: { type: 'string', pattern: '^a+$' } } } }, 'text.format.schema.pattern'],
       [{ text: { format: { type: 'json_object' } }, tools: [weather] }, 'text.format'],
     ];

@@ -41,9 +41,10 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
   const sealed: SealedReasoning[] = [];
   // With stored items to fetch first, the messages are made once they are (state.ts).
   const deferred = previousResponseId !== undefined || taken.references.length > 0;
+  const prompt = deferred ? undefined : toCanonicalMessages(r.instructions, r.input, sealed);
   const request: ChatRequest = {
     model: r.model,
-    messages: deferred ? [] : toCanonicalMessages(r.instructions, r.input, sealed),
+    messages: prompt?.messages ?? [],
     stream,
     // A Responses stream always ends with the usage.
     includeUsage: stream,
@@ -52,6 +53,7 @@ export function decodeResponsesRequest(body: unknown): ResponsesRequest {
     // The body as it came, for a Responses backend; its conversation is made in `prepare` (state.ts).
     passthrough: { protocol: 'responses', body: fields, unportable },
   };
+  if (prompt !== undefined) request.clientPaths = prompt;
   if (!deferred && request.messages.length === 0) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   if (r.max_output_tokens != null) request.maxTokens = r.max_output_tokens;
   if (r.temperature != null) request.temperature = r.temperature;

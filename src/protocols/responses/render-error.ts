@@ -1,4 +1,5 @@
-import { LinguaError } from '../../canonical/index.js';
+import { inClientTerms, LinguaError, type ChatRequest } from '../../canonical/index.js';
+import { formatPath } from '../../lib/format-path.js';
 import type { RenderedError } from '../contract.js';
 import { renderOpenAIError } from '../openai/render-error.js';
 
@@ -12,11 +13,12 @@ const paramNames: Readonly<Record<string, string>> = {
 /**
  * A canonical or Chat field path (a backend's or a stage's) as a Responses
  * body names it, or undefined when it is one already. A path inside
- * `messages` or a Chat tool becomes the whole field: the canonical
- * messages do not number the input items (instructions come first,
- * consecutive items merge into one turn) and namespace tools unfold into
- * several, so an index there would point at the wrong item. The schema of
- * `response_format` is `text.format`'s, keyword for keyword.
+ * `messages` is first placed by the request's origins (`input[3].content[1]`,
+ * renderResponsesError); one they cannot place (a stage rewrote the prompt)
+ * becomes the whole `input`, and a Chat tool's path the whole `tools`
+ * (namespace tools unfold into several, so an index would point at the
+ * wrong one). The schema of `response_format` is `text.format`'s, keyword
+ * for keyword.
  */
 export function responsesParam(param: string): string | undefined {
   const named = paramNames[param];
@@ -35,8 +37,8 @@ export function responsesParam(param: string): string | undefined {
  * with the fields named as a Responses body names them (the pipeline's
  * stages and the backends name the canonical or the Chat field).
  */
-export function renderResponsesError(error: LinguaError): RenderedError {
-  return renderOpenAIError(asResponsesError(error));
+export function renderResponsesError(error: LinguaError, request?: ChatRequest): RenderedError {
+  return renderOpenAIError(asResponsesError(inClientTerms(error, request, formatPath)));
 }
 
 function asResponsesError(error: LinguaError): LinguaError {

@@ -1,4 +1,4 @@
-import { invalidRequest, LinguaError, type ChatRequest } from '../../canonical/index.js';
+import { invalidRequest, LinguaError, type ChatRequest, type FieldPath } from '../../canonical/index.js';
 import type { CallerState, KeptResponse } from '../contract.js';
 import { newItemId } from './output-items.js';
 import { openReasoning, sealPrefix, unreadable } from './reasoning-envelope.js';
@@ -27,8 +27,12 @@ export async function prepareResponses(request: ChatRequest, state: CallerState)
     const own = withReferences(input, history);
     context.conversation = [...history, ...own];
     // Items of the history are named by the field that brought them in; the request's own by their place in `input`.
-    const at = (i: number): string => (i < history.length ? 'previous_response_id' : `input[${i - history.length}]`);
-    request.messages = toCanonicalMessages(input.instructions, context.conversation as ResponsesInputItem[], input.sealed, at);
+    const at = (i: number): FieldPath => (i < history.length ? ['previous_response_id'] : ['input', i - history.length]);
+    const prompt = toCanonicalMessages(input.instructions, context.conversation as ResponsesInputItem[], input.sealed, at);
+    request.messages = prompt.messages;
+    // A part of the history is named by the field that brought it in, whatever its place in the stored item.
+    const clip = (path: FieldPath): FieldPath => (path[0] === 'previous_response_id' ? ['previous_response_id'] : path);
+    request.clientPaths = { messages: prompt.messages, origins: prompt.origins.map((o) => ({ path: clip(o.path), parts: o.parts.map(clip) })) };
     if (!request.messages.some((m) => m.role !== 'system')) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   }
   const p = request.passthrough?.protocol === 'responses' ? request.passthrough : undefined;

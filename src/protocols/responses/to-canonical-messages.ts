@@ -1,8 +1,15 @@
-import type { AssistantMessage, FilePart, ImagePart, Message, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
+import type { AssistantMessage, FieldPath, FilePart, ImagePart, Message, MessageOrigin, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
+import { formatPath } from '../../lib/format-path.js';
 import { qualifiedName } from './tool-names.js';
 import type { InputContent, ResponsesInputItem } from './request-schema.js';
 import type { SealedReasoning } from './responses-request.js';
+
+/** Canonical messages, and where each message and part stood in the body (canonical/client-paths.ts). */
+export interface ResponsesPrompt {
+  messages: Message[];
+  origins: MessageOrigin[];
+}
 
 /**
  * `instructions` and `input` as canonical messages. `instructions` is the
@@ -12,76 +19,94 @@ import type { SealedReasoning } from './responses-request.js';
  * outputs one tool message: a turn of the history stays one turn (the
  * backend sees the calls beside the text and reasoning that led to them).
  * Reasoning sent back as `encrypted_content` is added to `sealed`, to be
- * opened with the caller's key (state.ts). `at` names item i as the client wrote it.
+ * opened with the caller's key (state.ts). `at` names item i as the client
+ * wrote it; each part's origin is its item, or its place in the item's content.
  */
 export function toCanonicalMessages(
   instructions: string | null | undefined,
   input: string | readonly ResponsesInputItem[],
   sealed: SealedReasoning[],
-  at: (i: number) => string = (i) => `input[${i}]`,
-): Message[] {
+  at: (i: number) => FieldPath = (i) => ['input', i],
+): ResponsesPrompt {
   const messages: Message[] = [];
-  if (instructions != null && instructions !== '') messages.push({ role: 'system', content: [{ type: 'text', text: instructions }] });
+  const origins: MessageOrigin[] = [];
+  const add = (m: Message, path: FieldPath, parts: FieldPath[]): void => {
+    messages.push(m);
+    origins.push({ path, parts });
+  };
+  if (instructions != null && instructions !== '') add({ role: 'system', content: [{ type: 'text', text: instructions }] }, ['instructions'], [['instructions']]);
   if (typeof input === 'string') {
-    messages.push({ role: 'user', content: [{ type: 'text', text: input }] });
-    return messages;
+    add({ role: 'user', content: [{ type: 'text', text: input }] }, ['input'], [['input']]);
+    return { messages, origins };
   }
   let assistant: AssistantMessage | undefined;
   let tool: ToolMessage | undefined;
-  const assistantTurn = (): AssistantMessage => {
+  /** The parts' origins of the open assistant or tool turn. */
+  let turnParts: FieldPath[] = [];
+  const assistantTurn = (path: FieldPath): AssistantMessage => {
     tool = undefined;
     if (assistant === undefined) {
       assistant = { role: 'assistant', content: [] };
-      messages.push(assistant);
+      turnParts = [];
+      add(assistant, path, turnParts);
     }
     return assistant;
   };
-  const toolResult = (part: ToolResultPart): void => {
+  const assistantPart = (part: AssistantMessage['content'][number], path: FieldPath): void => {
+    assistantTurn(path).content.push(part);
+    turnParts.push(path);
+  };
+  const toolResult = (part: ToolResultPart, path: FieldPath): void => {
     assistant = undefined;
     if (tool === undefined) {
       tool = { role: 'tool', content: [] };
-      messages.push(tool);
+      turnParts = [];
+      add(tool, path, turnParts);
     }
     tool.content.push(part);
+    turnParts.push(path);
   };
-  const other = (m: Message): void => {
+  const other = (m: Message, path: FieldPath, parts: FieldPath[]): void => {
     assistant = undefined;
     tool = undefined;
-    messages.push(m);
+    add(m, path, parts);
   };
+  const contentPaths = (path: FieldPath, content: string | readonly unknown[]): FieldPath[] =>
+    (typeof content === 'string' ? [[...path, 'content']] : content.map((_, j) => [...path, 'content', j]));
 
   input.forEach((item, i) => {
-    const where = at(i);
+    const path = at(i);
+    const where = formatPath(path);
     switch (item.type) {
       case undefined:
       case 'message':
         if (item.role === 'assistant') {
-          const turn = assistantTurn();
           const parts = typeof item.content === 'string' ? [{ type: 'output_text' as const, text: item.content }] : item.content;
-          for (const p of parts) {
+          assistantTurn(path);
+          parts.forEach((p, j) => {
             const t = p.type === 'refusal' ? p.refusal : p.text;
-            if (t !== '') turn.content.push({ type: 'text', text: t });
-          }
+            if (t !== '') assistantPart({ type: 'text', text: t }, typeof item.content === 'string' ? [...path, 'content'] : [...path, 'content', j]);
+          });
         } else if (item.role === 'user') {
-          other({ role: 'user', content: userContent(item.content, `${where}.content`) });
+          other({ role: 'user', content: userContent(item.content, `${where}.content`) }, path, contentPaths(path, item.content));
         } else {
-          other({ role: 'system', content: systemContent(item.content, `${where}.content`) });
+          other({ role: 'system', content: systemContent(item.content, `${where}.content`) }, path, contentPaths(path, item.content));
         }
         return;
       case 'function_call':
-        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: qualifiedName(item.namespace, item.name), arguments: item.arguments });
+        assistantPart({ type: 'tool_call', id: item.call_id, name: qualifiedName(item.namespace, item.name), arguments: item.arguments }, path);
         return;
       case 'custom_tool_call':
         // A custom tool is a one-string-argument function to the backend (tools.ts).
-        assistantTurn().content.push({ type: 'tool_call', id: item.call_id, name: qualifiedName(item.namespace, item.name), arguments: JSON.stringify({ input: item.input }) });
+        assistantPart({ type: 'tool_call', id: item.call_id, name: qualifiedName(item.namespace, item.name), arguments: JSON.stringify({ input: item.input }) }, path);
         return;
       case 'function_call_output':
       case 'custom_tool_call_output':
-        toolResult({ type: 'tool_result', toolCallId: item.call_id, content: typeof item.output === 'string' ? item.output : userContent(item.output, `${where}.output`) });
+        toolResult({ type: 'tool_result', toolCallId: item.call_id, content: typeof item.output === 'string' ? item.output : userContent(item.output, `${where}.output`) }, path);
         return;
       case 'reasoning': {
         const part = reasoningPart(item, where, sealed);
-        if (part !== undefined) assistantTurn().content.push(part);
+        if (part !== undefined) assistantPart(part, path);
         return;
       }
       case 'web_search_call':
@@ -89,7 +114,7 @@ export function toCanonicalMessages(
         return;
     }
   });
-  return messages;
+  return { messages, origins };
 }
 
 type ReasoningItem = Extract<ResponsesInputItem, { type: 'reasoning' }>;
