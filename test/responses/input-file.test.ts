@@ -60,6 +60,15 @@ describe('POST /v1/responses with input_file', () => {
     assert.match(JSON.parse(refused.text).error.message, /'input_file \(url\)' is not supported/);
   });
 
+  test('a part the backend refuses inside a stored conversation is named previous_response_id, not an index of the history', async () => {
+    const first = await f.client.responses.create({ model: 'a1', input: asking({ file_url: 'https://example.com/paper.pdf' }) });
+    const refused = await postResponses(f.server, { model: 'm1', input: 'And the conclusion?', previous_response_id: first.id });
+    assert.equal(refused.status, 400);
+    const error = JSON.parse(refused.text).error;
+    assert.equal(error.param, 'previous_response_id');
+    assert.match(error.message, /'input_file \(url\)' is not supported/);
+  });
+
   test('bad input_file parts are 400s naming the field', async () => {
     const notDataUrl = await postResponses(f.server, { model: 'm1', input: asking({ file_data: PDF, filename: 'report.pdf' }) });
     assert.equal(notDataUrl.status, 400);

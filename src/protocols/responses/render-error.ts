@@ -27,6 +27,8 @@ export function responsesParam(param: string): string | undefined {
   if (schema !== null) return `text.format.schema${param.slice(schema[0].length)}`;
   if (/^response_format(?=$|[.[])/.test(param)) return 'text.format';
   if (/^messages[.[]/.test(param)) return 'input';
+  // A part of a stored conversation: the field that brought it in (state.ts), not a place inside it.
+  if (/^previous_response_id[.[]/.test(param)) return 'previous_response_id';
   // A Chat tool's path (`tools[0].function…`); the Responses decoder's own `tools[0]…` paths are right as they are.
   if (/^tools\[\d+\]\.function(?=$|[.[])/.test(param)) return 'tools';
   return undefined;
