@@ -1,4 +1,5 @@
 import { invalidRequest, type FilePart, type NativePart, type UserPart } from '../../canonical/index.js';
+import { base64DataUrl } from '../../lib/data-url.js';
 import type { ChatCompletionMessage } from './request-schema.js';
 
 type Part = Exclude<Extract<ChatCompletionMessage, { role: 'user' }>['content'], string>[number];
@@ -31,9 +32,9 @@ function toFile(p: Extract<Part, { type: 'file' }>, at: string): FilePart {
   const kept = { protocol: 'openai' as const, kind: 'file', block: p as Record<string, unknown> };
   const name = f.filename == null ? {} : { filename: f.filename };
   if (f.file_data != null) {
-    const m = /^data:([^;,]+);base64,(.*)$/s.exec(f.file_data);
-    if (m === null) throw invalidRequest(`Invalid '${at}.file.file_data': expected a base64 data URL (data:<media type>;base64,<data>).`, `${at}.file.file_data`, 'invalid_value');
-    return { type: 'file', source: { type: 'base64', mediaType: m[1]!, data: m[2]! }, ...name, native: kept };
+    const data = base64DataUrl(f.file_data);
+    if (data === undefined) throw invalidRequest(`Invalid '${at}.file.file_data': expected a base64 data URL (data:<media type>;base64,<data>).`, `${at}.file.file_data`, 'invalid_value');
+    return { type: 'file', source: { type: 'base64', ...data }, ...name, native: kept };
   }
   if (f.file_id != null) return { type: 'file', source: { type: 'file_id', fileId: f.file_id }, ...name, native: kept };
   throw invalidRequest(`Invalid '${at}.file': one of 'file_data' or 'file_id' is required.`, `${at}.file`, 'missing_required_parameter');

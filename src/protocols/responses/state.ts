@@ -30,9 +30,8 @@ export async function prepareResponses(request: ChatRequest, state: CallerState)
     const at = (i: number): FieldPath => (i < history.length ? ['previous_response_id'] : ['input', i - history.length]);
     const prompt = toCanonicalMessages(input.instructions, context.conversation as ResponsesInputItem[], input.sealed, at);
     request.messages = prompt.messages;
-    // A part of the history is named by the field that brought it in, whatever its place in the stored item.
-    const clip = (path: FieldPath): FieldPath => (path[0] === 'previous_response_id' ? ['previous_response_id'] : path);
-    request.clientPaths = { messages: prompt.messages, origins: prompt.origins.map((o) => ({ path: clip(o.path), parts: o.parts.map(clip) })) };
+    // A part of the history is then named `previous_response_id`, whatever its place in the stored item (render-error.ts).
+    request.clientPaths = prompt;
     if (!request.messages.some((m) => m.role !== 'system')) throw invalidRequest("Invalid 'input': it holds no message to answer.", 'input', 'invalid_request_error');
   }
   const p = request.passthrough?.protocol === 'responses' ? request.passthrough : undefined;

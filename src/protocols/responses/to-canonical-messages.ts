@@ -1,5 +1,6 @@
 import type { AssistantMessage, FieldPath, FilePart, ImagePart, Message, MessageOrigin, ReasoningPart, TextPart, ToolMessage, ToolResultPart } from '../../canonical/index.js';
 import { invalidRequest } from '../../canonical/index.js';
+import { base64DataUrl } from '../../lib/data-url.js';
 import { formatPath } from '../../lib/format-path.js';
 import { qualifiedName } from './tool-names.js';
 import type { InputContent, ResponsesInputItem } from './request-schema.js';
@@ -171,9 +172,9 @@ function filePart(p: InputFile, at: string): FilePart {
   const name = p.filename == null ? {} : { filename: p.filename };
   const native = { protocol: 'responses' as const, kind: 'input_file', block: p as Record<string, unknown> };
   if (p.file_data != null) {
-    const m = /^data:([^;,]+);base64,(.*)$/s.exec(p.file_data);
-    if (m === null) throw invalidRequest(`Invalid '${at}.file_data': expected a base64 data URL (data:<media type>;base64,<data>).`, `${at}.file_data`, 'invalid_value');
-    return { type: 'file', source: { type: 'base64', mediaType: m[1]!, data: m[2]! }, ...name, native };
+    const data = base64DataUrl(p.file_data);
+    if (data === undefined) throw invalidRequest(`Invalid '${at}.file_data': expected a base64 data URL (data:<media type>;base64,<data>).`, `${at}.file_data`, 'invalid_value');
+    return { type: 'file', source: { type: 'base64', ...data }, ...name, native };
   }
   if (p.file_url != null) return { type: 'file', source: { type: 'url', url: p.file_url }, ...name, native };
   if (p.file_id != null) return { type: 'file', source: { type: 'file_id', fileId: p.file_id }, ...name, native };

@@ -1,4 +1,5 @@
 import { invalidRequest, partPath, refusePart, type AssistantMessage, type ImagePart, type Message, type TextPart, type ToolResultPart } from '../../canonical/index.js';
+import { base64DataUrl } from '../../lib/data-url.js';
 import { toAnthropicPart } from './map-part.js';
 
 type Block = Record<string, unknown>;
@@ -57,9 +58,9 @@ function textBlock(p: TextPart): Block {
 /** An image part: `data:` URLs as base64 sources, http(s) URLs as URL sources. */
 function imageBlock(p: ImagePart, at: string): Block {
   if (!p.url.startsWith('data:')) return { type: 'image', source: { type: 'url', url: p.url } };
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(p.url);
-  if (match === null) throw invalidRequest(`Invalid '${at}': image data URLs must be base64-encoded (data:<media type>;base64,<data>).`, at, 'invalid_image_url');
-  return { type: 'image', source: { type: 'base64', media_type: match[1], data: match[2] } };
+  const data = base64DataUrl(p.url);
+  if (data === undefined) throw invalidRequest(`Invalid '${at}': image data URLs must be base64-encoded (data:<media type>;base64,<data>).`, at, 'invalid_image_url');
+  return { type: 'image', source: { type: 'base64', media_type: data.mediaType, data: data.data } };
 }
 
 function toolResultBlock(r: ToolResultPart, i: number, j: number): Block {
